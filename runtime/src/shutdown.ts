@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits: 0 when it finished within the grace period,
+ * 1 otherwise. A second signal exits at once.
+ */
+export function onShutdown(
+  logger: Logger,
+  stop: (signal: NodeJS.Signals) => Promise<void>,
+  graceMs = 25_000,
+): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ graceMs }, 'shutdown grace period exceeded');
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    stop(signal).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', handle);
+  process.once('SIGTERM', handle);
+}
