@@ -118,10 +118,10 @@ export const commonEnv = z.object({
 
 /**
  * The environment of a service that uses Postgres: the common variables, DATABASE_URL and its
- * own. Without DATABASE_URL the embedded server is used, which production does not allow.
+ * own. Without DATABASE_URL the embedded server is used (on GX_PG_PORT), which production does not allow.
  */
 export function databaseServiceEnv<T extends z.ZodRawShape>(shape: T) {
-  return commonEnv.extend({ DATABASE_URL: postgresUrlVar, ...shape }).refine(
+  return commonEnv.extend({ DATABASE_URL: postgresUrlVar, GX_PG_PORT: portVar(54329), ...shape }).refine(
     (env) => {
       const { NODE_ENV, DATABASE_URL } = env as { NODE_ENV?: unknown; DATABASE_URL?: unknown };
       return NODE_ENV !== 'production' || DATABASE_URL !== undefined;

@@ -17,7 +17,7 @@ export function workspaceRoot(): string {
 }
 
 /** `$GX_DATA_DIR`, or `.data` at the workspace root. */
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+export function dataDir(env: { GX_DATA_DIR?: string | undefined } = process.env): string {
   const configured = env.GX_DATA_DIR;
   return configured ? path.resolve(configured) : path.join(workspaceRoot(), '.data');
 }

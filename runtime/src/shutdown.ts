@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 
 /**
  * Runs `stop` once on SIGINT or SIGTERM, then exits: 0 when it finished within the grace period,
- * 1 otherwise. A second signal exits at once.
+ * 1 otherwise. A second signal exits at once. Under the dev supervisor (an IPC channel to the
+ * parent), the parent's death counts as SIGTERM, so no service outlives it holding its port.
  */
 export function onShutdown(
   logger: Logger,
@@ -35,4 +36,8 @@ export function onShutdown(
   };
   process.once('SIGINT', handle);
   process.once('SIGTERM', handle);
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => handle('SIGTERM'));
+  }
 }

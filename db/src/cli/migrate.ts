@@ -1,0 +1,25 @@
+// `pnpm db:migrate`: applies the committed migrations to DATABASE_URL, or to the embedded server.
+import { createLogger, databaseServiceEnv, loadConfig } from '@gx/runtime';
+import { migrateDatabase } from '../migrate.js';
+import { resolveDatabase } from '../resolveDatabase.js';
+
+const config = loadConfig('db:migrate', databaseServiceEnv({}));
+const logger = createLogger({
+  service: 'db:migrate',
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+  nodeEnv: config.NODE_ENV,
+});
+
+try {
+  const database = await resolveDatabase(config, logger);
+  try {
+    await migrateDatabase(database.url);
+    logger.info({ embedded: database.embedded }, 'migrations applied');
+  } finally {
+    await database.stop();
+  }
+} catch (error) {
+  logger.error({ err: error }, 'migration failed');
+  process.exitCode = 1;
+}

@@ -1,0 +1,7 @@
+export { type DbTransaction, lockAggregate } from './aggregateLock.js';
+export { type ConnectOptions, connect, type Database, type Db, type Sql } from './connection.js';
+export * from './embedded/index.js';
+export { migrateDatabase, migrationsFolder } from './migrate.js';
+export * from './notifications/index.js';
+export { type DatabaseSettings, type ResolvedDatabase, resolveDatabase } from './resolveDatabase.js';
+export * from './tables/index.js';

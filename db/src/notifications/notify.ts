@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import type { DbTransaction } from '../aggregateLock.js';
+import type { Db } from '../connection.js';
+import type { Channel } from './channels.js';
+import { channels } from './channels.js';
+import { encodeCommandNotices } from './commandNotice.js';
+
+type Executor = Db | DbTransaction;
+
+/**
+ * NOTIFY inside a transaction: delivered when it commits, never if it rolls back. Every
+ * notifying commit takes one global lock, so send one per batch or block, not one per row.
+ */
+export async function notify(tx: Executor, channel: Channel, payload: string): Promise<void> {
+  await tx.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
+
+/** One `gx_command` notice listing the changed command ids (more only when past the size limit). */
+export async function notifyCommands(tx: Executor, commandIds: readonly string[]): Promise<void> {
+  for (const payload of encodeCommandNotices(commandIds)) {
+    await notify(tx, channels.command, payload);
+  }
+}

@@ -1,0 +1,2 @@
+export { withDatabase } from './globalSetup.js';
+export { createTestDatabase, type TestDatabase } from './testDatabase.js';
