@@ -32,7 +32,7 @@ export async function resolveDatabase(
   const location = clusterDir(env, runAs);
   if (location.movedBecause) {
     logger.warn(
-      { dataDir: location.dir, reason: location.movedBecause },
+      { dataDir: location.dir, because: location.movedBecause },
       'embedded PostgreSQL data placed outside the workspace (set GX_DATA_DIR to choose)',
     );
   }

