@@ -58,6 +58,8 @@ export interface LoggerSettings {
   /** `pretty` for people (pnpm dev), `json` for machines; default: pretty in development. */
   format?: 'json' | 'pretty' | undefined;
   nodeEnv?: string;
+  /** Where JSON lines go; default stdout. */
+  destination?: NodeJS.WritableStream;
 }
 
 export function createLogger(settings: LoggerSettings): Logger {
@@ -79,5 +81,5 @@ export function createLogger(settings: LoggerSettings): Logger {
       }),
     );
   }
-  return pino(options);
+  return settings.destination ? pino(options, settings.destination) : pino(options);
 }
