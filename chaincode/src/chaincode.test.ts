@@ -219,19 +219,21 @@ describe('the contracts through fabric-shim', () => {
     expect(peer.world.size).toBe(0);
   });
 
-  it('applies a batch: one CommandsApplied event equal to the payload, each key written once', async () => {
+  it('applies a batch: one CommandsApplied event equal to the payload, each key written once, repeats caught', async () => {
     const peer = new MemoryPeer();
     const alice = registration();
     const bob = registration();
     const from = alice.args.walletId;
     const to = bob.args.walletId;
+    const mint = minting(from, '100');
     const commands = [
       alice,
       bob,
-      minting(from, '100'),
+      mint,
       transferring(from, to, '60'),
       transferring(from, to, '50'),
       transferring(from, to, '40'),
+      mint,
     ];
 
     const { status, payload, event, putCounts } = await peer.invoke(
@@ -251,6 +253,7 @@ describe('the contracts through fabric-shim', () => {
       'APPLIED',
       'REJECTED',
       'APPLIED',
+      'ALREADY_APPLIED',
     ]);
     expect(applied.results[4]).toMatchObject({
       reason: `insufficient funds: wallet ${from} has 40, needs 50`,

@@ -52,6 +52,23 @@ describe('the chaincode server', () => {
     );
   });
 
+  it('stops with one line when it cannot listen', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as { port: number };
+    try {
+      const { child, output } = startServer({
+        CHAINCODE_ID: 'gx_1.0:abc',
+        CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${port}`,
+      });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      expect(output()).toMatch(new RegExp(`^gx chaincode: cannot listen on 127.0.0.1:${port}: .+$`, 'm'));
+    } finally {
+      taken.close();
+    }
+  });
+
   it('listens for the peer on CHAINCODE_SERVER_ADDRESS', async () => {
     const port = await freePort();
     const { output } = startServer({

@@ -36,7 +36,12 @@ try {
   process.exit(78); // EX_CONFIG
 }
 
-await Shim.server(createChaincode(), options).start();
+try {
+  await Shim.server(createChaincode(), options).start();
+} catch (error) {
+  console.error(`gx chaincode: cannot listen on ${options.address}: ${(error as Error).message}`);
+  process.exit(1);
+}
 Shim.newLogger('gx-chaincode').info(
   `chaincode ${options.ccid} listening on ${options.address} (${options.tlsProps ? 'TLS' : 'plaintext'}), operator MSP ${operatorMspId()}`,
 );

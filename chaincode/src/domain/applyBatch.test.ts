@@ -1,5 +1,17 @@
+import { CommandsApplied } from '@gx/schema';
 import { describe, expect, it } from 'vitest';
-import { minting, nextId, operator, outsider, registration, transferring } from '../testing/commands.js';
+import {
+  command,
+  hash,
+  kycReview,
+  kycSubmission,
+  minting,
+  nextId,
+  operator,
+  outsider,
+  registration,
+  transferring,
+} from '../testing/commands.js';
 import { MemoryLedgerState } from '../testing/memoryLedgerState.js';
 import { applyBatch } from './applyBatch.js';
 import { readWallet } from './records.js';
@@ -92,5 +104,35 @@ describe('applyBatch', () => {
       { commandId: mint.commandId, outcome: 'REJECTED', reason },
     ]);
     expect((await readWallet(state, alice.args.walletId))?.balance).toBe('0');
+  });
+
+  it("announces every command type with the event payloads of schema's contract", async () => {
+    const alice = registration();
+    const bob = registration();
+    const { profileId, walletId } = alice.args;
+    const applied = await applyBatch(
+      new MemoryLedgerState(),
+      [
+        alice,
+        bob,
+        command('UPDATE_PROFILE', { profileId, country: 'FR', profileHash: hash('b') }),
+        kycSubmission(profileId),
+        kycReview(profileId, 'REJECT'),
+        minting(walletId, '9'),
+        transferring(walletId, bob.args.walletId, '4'),
+      ],
+      operator,
+    );
+
+    expect(CommandsApplied.parse(applied)).toEqual(applied);
+    expect(applied.results.map((result) => result.outcome === 'APPLIED' && result.event.name)).toEqual([
+      'UserCreated',
+      'UserCreated',
+      'ProfileUpdated',
+      'KycSubmitted',
+      'KycReviewed',
+      'TransferCompleted',
+      'TransferCompleted',
+    ]);
   });
 });
