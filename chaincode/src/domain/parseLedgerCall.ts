@@ -16,7 +16,8 @@ export function parseLedgerCall(type: CommandType, [commandId, ...values]: reado
     }),
   );
   const parsed = BatchCommand.safeParse({ commandId, type, args });
-  if (!parsed.success)
+  if (!parsed.success) {
     throw new Error(`invalid arguments to ${name}: ${describeIssues(parsed.error.issues)}`);
+  }
   return parsed.data;
 }
