@@ -61,6 +61,17 @@ export async function connectClient(connectionDir: string, endpoint?: string): P
   };
 }
 
+/**
+ * Waits until the client's channel is connected. After a refused connection grpc-js backs off
+ * (about a second) and fails calls fast meanwhile, so a test that restarts devnet waits here
+ * where a service would retry.
+ */
+export function waitForReady(client: TestClient, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) =>
+    client.grpc.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
 /** A fresh data folder under the system's temporary directory, and its removal. */
 export async function temporaryDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gx-devnet-'));
