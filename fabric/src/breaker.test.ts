@@ -36,7 +36,11 @@ describe('circuit breaker', () => {
       await fixture.start();
       const refused = await ledger.prepare([registration()]).catch((e: unknown) => e);
       expect(refused).toMatchObject({ code: 'EOPENBREAKER' });
-      expect(classify(refused)).toEqual({ kind: 'transient', reason: 'circuit breaker open' });
+      expect(classify(refused)).toEqual({
+        kind: 'transient',
+        reason: 'circuit breaker open',
+        reachedLedger: false,
+      });
 
       await new Promise((resolve) => setTimeout(resolve, resetTimeoutMs + 100));
       expect(ledger.breakerState).toBe('HALF_OPEN');

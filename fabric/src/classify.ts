@@ -4,8 +4,12 @@ import { CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
 import { ChaincodeRejectedError, LedgerConflictError } from './errors.js';
 
 export type Classification =
-  /** The ledger could not be reached or did not answer in time: the same signed transaction may be resubmitted. */
-  | { kind: 'transient'; reason: string }
+  /**
+   * The ledger could not be reached or did not answer in time: the same signed transaction may be
+   * resubmitted. `reachedLedger` is false when the call never left (peer unreachable, breaker
+   * open): such a try is not an attempt.
+   */
+  | { kind: 'transient'; reason: string; reachedLedger: boolean }
   /** Invalidated at commit (MVCC or phantom read): the transaction is dead; endorse its commands again. */
   | { kind: 'conflict'; reason: string }
   /** The chaincode refused: final, with its reason. */
@@ -29,16 +33,27 @@ export function classify(outcome: unknown): Classification {
   }
   if (outcome instanceof ChaincodeRejectedError) return { kind: 'rejected', reason: outcome.reason };
   if (outcome instanceof LedgerConflictError) return { kind: 'conflict', reason: outcome.codeName };
-  if (outcome instanceof CommitStatusError) return { kind: 'transient', reason: outcome.message };
+  if (outcome instanceof CommitStatusError)
+    return { kind: 'transient', reason: outcome.message, reachedLedger: true };
   if (outcome instanceof GatewayError) {
     const refusal = chaincodeRefusal(outcome);
     if (refusal !== undefined) return { kind: 'rejected', reason: refusal };
-    return { kind: 'transient', reason: `${grpcStatus[outcome.code] ?? outcome.code}: ${outcome.message}` };
+    return {
+      kind: 'transient',
+      reason: `${grpcStatus[outcome.code] ?? outcome.code}: ${outcome.message}`,
+      reachedLedger: outcome.code !== grpcStatus.UNAVAILABLE,
+    };
   }
   const code = (outcome as { code?: unknown } | null)?.code;
-  if (code === 'EOPENBREAKER') return { kind: 'transient', reason: 'circuit breaker open' };
-  if (code === 'ETIMEDOUT') return { kind: 'transient', reason: 'ledger call timed out' };
-  return { kind: 'transient', reason: outcome instanceof Error ? outcome.message : String(outcome) };
+  if (code === 'EOPENBREAKER')
+    return { kind: 'transient', reason: 'circuit breaker open', reachedLedger: false };
+  if (code === 'ETIMEDOUT')
+    return { kind: 'transient', reason: 'ledger call timed out', reachedLedger: true };
+  return {
+    kind: 'transient',
+    reason: outcome instanceof Error ? outcome.message : String(outcome),
+    reachedLedger: true,
+  };
 }
 
 /** The chaincode's own message when the peer answered that the chaincode refused the proposal. */

@@ -23,7 +23,7 @@ async function commitTogether(count: number): Promise<void> {
     Array.from({ length: count }, async () => {
       const command = registration();
       const prepared = await ledger.prepare([command]);
-      await ledger.submitPrepared([command], prepared.envelope);
+      await ledger.submitPrepared(prepared.envelope);
     }),
   );
 }

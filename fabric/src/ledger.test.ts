@@ -19,7 +19,7 @@ afterAll(async () => {
 
 async function commit(...commands: Parameters<Ledger['prepare']>[0]) {
   const prepared = await ledger.prepare(commands);
-  return ledger.submitPrepared(commands, prepared.envelope);
+  return ledger.submitPrepared(prepared.envelope);
 }
 
 async function funded(amount: string) {
@@ -40,7 +40,7 @@ describe('prepare and submitPrepared', () => {
         event: expect.objectContaining({ name: 'UserCreated' }),
       },
     ]);
-    const committed = await ledger.submitPrepared([user], prepared.envelope);
+    const committed = await ledger.submitPrepared(prepared.envelope);
     expect(committed.transactionId).toBe(prepared.transactionId);
     expect(committed.blockNumber).toBeGreaterThan(0n);
     expect(classify(committed.results[0])).toEqual({ kind: 'applied' });
@@ -90,8 +90,8 @@ describe('classify, from real causes', () => {
     const second = [transferring(from, to, '6')];
     const [a, b] = await Promise.all([ledger.prepare(first), ledger.prepare(second)]);
     const outcomes = await Promise.allSettled([
-      ledger.submitPrepared(first, a.envelope),
-      ledger.submitPrepared(second, b.envelope),
+      ledger.submitPrepared(a.envelope),
+      ledger.submitPrepared(b.envelope),
     ]);
     const failures = outcomes
       .filter((o) => o.status === 'rejected')
@@ -128,7 +128,7 @@ describe('after a crash', () => {
     const survivor = await fixture.connect();
     try {
       expect(await survivor.lookup(prepared.transactionId)).toEqual({ found: false });
-      const committed = await survivor.submitPrepared([user], stored);
+      const committed = await survivor.submitPrepared(stored);
       expect(committed.transactionId).toBe(prepared.transactionId);
       expect(await survivor.lookup(prepared.transactionId)).toEqual({
         found: true,
@@ -145,8 +145,8 @@ describe('after a crash', () => {
   it("submitPrepared twice: the second answer is the first one's outcome", async () => {
     const user = registration();
     const prepared = await ledger.prepare([user]);
-    const first = await ledger.submitPrepared([user], prepared.envelope);
-    const second = await ledger.submitPrepared([user], prepared.envelope);
+    const first = await ledger.submitPrepared(prepared.envelope);
+    const second = await ledger.submitPrepared(prepared.envelope);
     expect(second).toEqual(first);
   });
 });

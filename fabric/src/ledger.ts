@@ -24,7 +24,7 @@ import type { ConnectionProfile } from './connectionProfile.js';
 import { ChaincodeRejectedError, LedgerConflictError } from './errors.js';
 import { type LedgerEvents, readEvents } from './events.js';
 import { type BreakerState, ledgerMetrics } from './metrics.js';
-import { parseResults } from './results.js';
+import { checkResults, parseResults } from './results.js';
 import { validationCode, validationCodeName } from './validationCodes.js';
 
 export interface Deadlines {
@@ -129,11 +129,9 @@ export class Ledger {
       const proposal = this.#proposalFor(commands);
       try {
         const transaction = await proposal.endorse();
-        return {
-          transactionId: transaction.getTransactionId(),
-          envelope: transaction.getBytes(),
-          results: parseResults(commands, transaction.getResult()),
-        };
+        const results = parseResults(transaction.getResult());
+        checkResults(commands, results);
+        return { transactionId: transaction.getTransactionId(), envelope: transaction.getBytes(), results };
       } catch (error) {
         if (error instanceof EndorseError) {
           const refusal = chaincodeRefusal(error);
@@ -149,7 +147,7 @@ export class Ledger {
    * commit; a resubmission the ledger already has (DUPLICATE_TXID) resolves with the first one's
    * outcome; an invalidated transaction throws `LedgerConflictError`.
    */
-  submitPrepared(commands: readonly BatchCommand[], envelope: Uint8Array): Promise<CommittedTransaction> {
+  submitPrepared(envelope: Uint8Array): Promise<CommittedTransaction> {
     return this.#breaker.run(async () => {
       const started = performance.now();
       const transaction = this.#gateway.newTransaction(envelope);
@@ -170,9 +168,14 @@ export class Ledger {
       return {
         transactionId: status.transactionId,
         blockNumber,
-        results: parseResults(commands, transaction.getResult()),
+        results: parseResults(transaction.getResult()),
       };
     });
+  }
+
+  /** The endorsed per-command outcomes a stored envelope carries (valid once it is committed). */
+  resultsOf(envelope: Uint8Array): CommandResult[] {
+    return parseResults(this.#gateway.newTransaction(envelope).getResult());
   }
 
   /** A transaction's validation code and block from `qscc`, answered at once; or "not on the ledger". */
