@@ -2,6 +2,7 @@ import { type Contract, JSONSerializer } from 'fabric-contract-api';
 import { ChaincodeStub } from 'fabric-shim';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import type { UnpackedProposal } from './proposal.js';
+import { cacheShimCertificateParsing } from './shimCertificateCache.js';
 import { silenceFabricShimLogging } from './shimLogging.js';
 import type { StateHandler } from './stateHandler.js';
 
@@ -40,6 +41,7 @@ export class ChaincodeRunner {
     private readonly timeoutMs: number,
   ) {
     silenceFabricShimLogging();
+    cacheShimCertificateParsing();
     // ChaincodeFromContract appends its system contract to the array it is given.
     this.chaincode = new ChaincodeFromContract(
       [...contracts],

@@ -14,7 +14,7 @@ const maxBody = 4096;
  * A small HTTP endpoint on loopback through which another process (a fault test, a benchmark)
  * injects faults into a running devnet:
  * `GET /fault`, `PUT /fault` with `{"delayMs": 200}` or `{"unavailable": true}`, `DELETE /fault`,
- * and `GET /status` (height, endpoint).
+ * and `GET /status` (endpoint, height, fault, and the process's CPU time and memory, for benchmarks).
  */
 export async function startControlServer(
   target: ControlTarget,

@@ -164,7 +164,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
           {
             fault: () => faults.current,
             setFault: (fault) => faults.set(fault),
-            status: () => ({ endpoint: address(), height: store.chainInfo.height, fault: faults.current }),
+            status: () => ({
+              endpoint: address(),
+              height: store.chainInfo.height,
+              fault: faults.current,
+              process: { cpu: process.cpuUsage(), memory: process.memoryUsage() },
+            }),
           },
           options.controlPort,
         );

@@ -4,6 +4,7 @@ import type { EndorsementCache } from './endorsementCache.js';
 import type { Msp } from './msp.js';
 import { ProtoWriter } from './protowire.js';
 import { decodeTxRwSet, type NamespaceRwSet } from './rwset.js';
+import { encodeEndorsement } from './transactionBuilder.js';
 import { computeTxId } from './txid.js';
 
 const Code = peer.TxValidationCode;
@@ -124,7 +125,13 @@ export class EnvelopeChecker {
       endorsed &&
       Buffer.compare(endorsed.proposalHash, proposalHash) === 0 &&
       Buffer.compare(endorsed.proposalResponsePayload, responsePayloadBytes) === 0 &&
-      endorsements.some((e) => Buffer.compare(e.serializeBinary(), endorsed.endorsement) === 0)
+      endorsements.some(
+        (e) =>
+          Buffer.compare(
+            encodeEndorsement(e.getEndorser_asU8(), e.getSignature_asU8()),
+            endorsed.endorsement,
+          ) === 0,
+      )
     ) {
       return {
         txId,

@@ -122,7 +122,8 @@ describe('persistence', () => {
         // Refused while stopping: never accepted, so nothing to find.
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Stop while submissions are still arriving, once some have been accepted.
+    await expect.poll(() => accepted.length, { timeout: 10_000, interval: 5 }).toBeGreaterThanOrEqual(3);
     await restart();
     await Promise.all(attempts);
     expect(accepted.length).toBeGreaterThan(0);

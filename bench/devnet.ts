@@ -1,0 +1,346 @@
+/**
+ * Devnet benchmark: devnet runs in its own process (as `pnpm devnet` runs it) and the official
+ * Fabric Gateway client drives it from this one (or from two client processes).
+ *
+ *   npx tsx --conditions=@gx/source bench/devnet.ts [--txs 3000] [--long 100000] [--profile] [--only-64]
+ *
+ * Measures devnet's CPU time per committed transaction (read from its control endpoint) and the
+ * committed rate at 64 in flight, the rate with two client processes, commit latency at one in
+ * flight, and devnet's memory over a long run. Every transaction is `IdentityContract:CreateUser`
+ * of a fresh user, so none conflicts. Prints a table, then JSON. A measurement, not a test.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+// bench/ has no package of its own: the client libraries are devnet's (its devDependencies).
+const devnetDir = fileURLToPath(new URL('../devnet/', import.meta.url));
+const fromDevnet = createRequire(path.join(devnetDir, 'package.json'));
+const grpc = fromDevnet('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+const fabric = fromDevnet('@hyperledger/fabric-gateway') as typeof import('@hyperledger/fabric-gateway');
+
+type Contract = import('@hyperledger/fabric-gateway').Contract;
+
+interface Status {
+  height: number;
+  process: { cpu: { user: number; system: number }; memory: { rss: number; heapUsed: number } };
+}
+
+interface LoadResult {
+  committed: number;
+  failed: number;
+  seconds: number;
+  latenciesMs: number[];
+  clientCpuMs: number;
+}
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+
+if (args[0] === '--client') {
+  // Worker mode for the two-process scenario: load the devnet whose files are in args[1].
+  const connectionDir = args[1] as string;
+  const client = await connectClient(connectionDir);
+  const result = await runLoad(client.contract, option('inflight', 64), option('txs', 2000));
+  client.close();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+const txs = option('txs', 3000);
+const longRun = option('long', 100_000);
+const profile = args.includes('--profile');
+const onlyInflight64 = args.includes('--only-64');
+const report: Record<string, unknown> = { txs, longRun, batchTimeoutMs: 20, batchSize: 500 };
+
+{
+  const devnet = await startDevnetProcess(profile);
+  const client = await connectClient(devnet.connectionDir);
+  await runLoad(client.contract, 64, 300);
+
+  const before = await devnet.status();
+  const load = await runLoad(client.contract, 64, txs);
+  const after = await devnet.status();
+  report.inflight64 = summarize(load, before, after);
+
+  if (onlyInflight64) {
+    client.close();
+    await devnet.stop();
+    printTable(report);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.exit(0);
+  }
+
+  const twoBefore = await devnet.status();
+  const startedAt = performance.now();
+  const workers = await Promise.all([0, 1].map(() => runClientProcess(devnet.connectionDir, 64, txs)));
+  const seconds = (performance.now() - startedAt) / 1000;
+  const twoAfter = await devnet.status();
+  const committed = workers.reduce((sum, w) => sum + w.committed, 0);
+  report.twoClients = {
+    load: '2 client processes × 64 in flight',
+    committed,
+    failed: workers.reduce((sum, w) => sum + w.failed, 0),
+    txPerSecond: round(committed / seconds),
+    devnetCpuMsPerTx: round(cpuMs(twoBefore, twoAfter) / committed, 3),
+    latencyMs: stats(workers.flatMap((w) => w.latenciesMs)),
+  };
+
+  const single = await runLoad(client.contract, 1, 300);
+  report.inflight1 = {
+    load: '1 in flight',
+    committed: single.committed,
+    txPerSecond: round(single.committed / single.seconds),
+    latencyMs: stats(single.latenciesMs),
+  };
+  client.close();
+  await devnet.stop();
+}
+
+if (longRun > 0) {
+  const devnet = await startDevnetProcess(false);
+  const client = await connectClient(devnet.connectionDir);
+  const samples: { committed: number; rssMb: number; heapUsedMb: number; txPerSecond: number }[] = [];
+  const first = await devnet.status();
+  samples.push({
+    committed: 0,
+    rssMb: mb(first.process.memory.rss),
+    heapUsedMb: mb(first.process.memory.heapUsed),
+    txPerSecond: 0,
+  });
+  let done = 0;
+  while (done < longRun) {
+    const step = Math.min(10_000, longRun - done);
+    const load = await runLoad(client.contract, 64, step);
+    done += step;
+    const status = await devnet.status();
+    samples.push({
+      committed: done,
+      rssMb: mb(status.process.memory.rss),
+      heapUsedMb: mb(status.process.memory.heapUsed),
+      txPerSecond: round(load.committed / load.seconds),
+    });
+    process.stderr.write(`long run: ${done} committed, devnet RSS ${mb(status.process.memory.rss)} MB\n`);
+  }
+  report.longRun = { load: '64 in flight', samples };
+  client.close();
+  await devnet.stop();
+}
+
+printTable(report);
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+
+async function runLoad(contract: Contract, inflight: number, count: number): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  let started = 0;
+  let committed = 0;
+  let failed = 0;
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      const t0 = performance.now();
+      try {
+        const submitted = await contract.submitAsync('IdentityContract:CreateUser', {
+          arguments: [randomUUID(), randomUUID(), randomUUID(), 'DE', 'INDIVIDUAL', 'a'.repeat(64)],
+        });
+        const status = await submitted.getStatus();
+        if (status.successful) committed++;
+        else failed++;
+      } catch {
+        failed++;
+      }
+      latenciesMs.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    committed,
+    failed,
+    seconds: (performance.now() - startedAt) / 1000,
+    latenciesMs,
+    clientCpuMs: (cpu.user + cpu.system) / 1000,
+  };
+}
+
+function summarize(load: LoadResult, before: Status, after: Status) {
+  return {
+    load: '1 client process × 64 in flight',
+    committed: load.committed,
+    failed: load.failed,
+    txPerSecond: round(load.committed / load.seconds),
+    devnetCpuMsPerTx: round(cpuMs(before, after) / load.committed, 3),
+    clientCpuMsPerTx: round(load.clientCpuMs / load.committed, 3),
+    latencyMs: stats(load.latenciesMs),
+  };
+}
+
+async function startDevnetProcess(cpuProfile: boolean) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'gx-bench-devnet-'));
+  const connectionDir = path.join(dataDir, 'devnet');
+  const nodeArgs = ['--import', 'tsx', '--conditions=@gx/source'];
+  if (cpuProfile)
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(devnetDir, '..', 'bench', 'results')}`);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
+    cwd: devnetDir,
+    env: {
+      ...process.env,
+      GX_DATA_DIR: dataDir,
+      DEVNET_PORT: '0',
+      DEVNET_CONTROL_PORT: '0',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const controlFile = path.join(connectionDir, 'control.json');
+  for (let waited = 0; !existsSync(controlFile); waited += 50) {
+    if (waited > 30_000 || child.exitCode !== null) throw new Error('devnet did not start');
+    await sleep(50);
+  }
+  const { url } = JSON.parse(await readFile(controlFile, 'utf8')) as { url: string };
+  return {
+    connectionDir,
+    status: async () => (await (await fetch(`${url}/status`)).json()) as Status,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function connectClient(connectionDir: string) {
+  const profile = JSON.parse(await readFile(path.join(connectionDir, 'connection.json'), 'utf8')) as {
+    endpoint: string;
+    hostOverride: string;
+    mspId: string;
+    channel: string;
+    chaincode: string;
+  };
+  const client = new grpc.Client(
+    profile.endpoint,
+    grpc.credentials.createSsl(await readFile(path.join(connectionDir, 'tls-ca.pem'))),
+    { 'grpc.ssl_target_name_override': profile.hostOverride },
+  );
+  const gateway = fabric.connect({
+    client,
+    identity: {
+      mspId: profile.mspId,
+      credentials: await readFile(path.join(connectionDir, 'client-cert.pem')),
+    },
+    signer: fabric.signers.newPrivateKeySigner(
+      createPrivateKey(await readFile(path.join(connectionDir, 'client-key.pem'))),
+    ),
+    hash: fabric.hash.sha256,
+  });
+  return {
+    contract: gateway.getNetwork(profile.channel).getContract(profile.chaincode),
+    close: () => {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+function runClientProcess(connectionDir: string, inflight: number, count: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@gx/source',
+        fileURLToPath(import.meta.url),
+        '--client',
+        connectionDir,
+        '--inflight',
+        String(inflight),
+        '--txs',
+        String(count),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`client exited ${code}`)),
+    );
+  });
+}
+
+function cpuMs(before: Status, after: Status): number {
+  const { user, system } = after.process.cpu;
+  return (user - before.process.cpu.user + system - before.process.cpu.system) / 1000;
+}
+
+function stats(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { median: round(at(0.5), 1), p99: round(at(0.99), 1), max: round(sorted.at(-1) ?? 0, 1) };
+}
+
+function round(value: number, digits = 0): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function mb(bytes: number): number {
+  return round(bytes / 1024 / 1024, 1);
+}
+
+function printTable(result: Record<string, unknown>): void {
+  const rows: string[][] = [
+    ['scenario', 'load', 'committed', 'tx/s', 'devnet CPU ms/tx', 'median ms', 'p99 ms'],
+  ];
+  for (const key of ['inflight64', 'twoClients', 'inflight1']) {
+    const r = result[key] as
+      | {
+          load: string;
+          committed: number;
+          txPerSecond: number;
+          devnetCpuMsPerTx?: number;
+          latencyMs: { median: number; p99: number };
+        }
+      | undefined;
+    if (!r) continue;
+    rows.push([
+      key,
+      r.load,
+      String(r.committed),
+      String(r.txPerSecond),
+      r.devnetCpuMsPerTx === undefined ? '' : String(r.devnetCpuMsPerTx),
+      String(r.latencyMs.median),
+      String(r.latencyMs.p99),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows)
+    process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}\n`);
+  const long = result.longRun as
+    | { samples: { committed: number; rssMb: number; heapUsedMb: number }[] }
+    | undefined;
+  if (long) {
+    process.stdout.write('\ncommitted  devnet RSS MB  heap used MB\n');
+    for (const s of long.samples) {
+      process.stdout.write(
+        `${String(s.committed).padEnd(9)}  ${String(s.rssMb).padEnd(13)}  ${s.heapUsedMb}\n`,
+      );
+    }
+  }
+}
