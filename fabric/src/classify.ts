@@ -1,6 +1,6 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { CommandResult } from '@gx/schema';
-import { CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
+import { GatewayError } from '@hyperledger/fabric-gateway';
 import { ChaincodeRejectedError, LedgerConflictError } from './errors.js';
 
 export type Classification =
@@ -33,8 +33,6 @@ export function classify(outcome: unknown): Classification {
   }
   if (outcome instanceof ChaincodeRejectedError) return { kind: 'rejected', reason: outcome.reason };
   if (outcome instanceof LedgerConflictError) return { kind: 'conflict', reason: outcome.codeName };
-  if (outcome instanceof CommitStatusError)
-    return { kind: 'transient', reason: outcome.message, reachedLedger: true };
   if (outcome instanceof GatewayError) {
     const refusal = chaincodeRefusal(outcome);
     if (refusal !== undefined) return { kind: 'rejected', reason: refusal };

@@ -59,9 +59,10 @@ export const commands = pgTable(
   (t) => [
     check('commands_type_check', oneOf(t.type, commandTypes)),
     check('commands_status_check', oneOf(t.status, commandStatuses)),
+    // The submitter's claim walks this in seq order (per-aggregate order), filtering due and unleased rows.
     index('commands_claimable_idx')
-      .on(t.nextAttemptAt, t.seq)
-      .where(sql`${t.status} in ('ACCEPTED', 'RETRYING')`),
+      .on(t.seq)
+      .where(sql`${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),
     index('commands_aggregate_in_flight_idx')
       .on(t.aggregateId, t.seq)
       .where(sql`${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),

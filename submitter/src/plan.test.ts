@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type ClaimedCommand, type PlanInput, planBatches } from './plan.js';
+
+let seq = 0n;
+function command(aggregateId: string, touches: string[] = [], id = `c${seq + 1n}`): ClaimedCommand {
+  seq += 1n;
+  return {
+    id,
+    seq,
+    type: touches.length ? 'TRANSFER' : 'UPDATE_PROFILE',
+    status: 'ACCEPTED',
+    aggregateId,
+    touches,
+    payload: {},
+    attempts: 0,
+    ledgerTxId: null,
+    correlationId: 'x',
+    createdAt: new Date(0),
+  };
+}
+
+function plan(candidates: ClaimedCommand[], overrides: Partial<PlanInput> = {}) {
+  const inFlightSeqs = new Map<string, bigint[]>();
+  for (const c of candidates)
+    inFlightSeqs.set(c.aggregateId, [...(inFlightSeqs.get(c.aggregateId) ?? []), c.seq]);
+  return planBatches({
+    candidates,
+    inFlightSeqs,
+    busyKeys: new Set(),
+    freeSlots: 4,
+    maxBatch: 3,
+    ...overrides,
+  }).map((batch) => batch.map((c) => c.id));
+}
+
+describe('planBatches', () => {
+  it('sends one command per transaction when few are waiting', () => {
+    const commands = [command('a'), command('b'), command('c')];
+    expect(plan(commands)).toEqual(commands.map((c) => [c.id]));
+  });
+
+  it('grows batches with the backlog, up to the maximum', () => {
+    const commands = Array.from({ length: 12 }, (_, i) => command(`agg${i}`));
+    const batches = plan(commands, { freeSlots: 4, maxBatch: 3 });
+    expect(batches).toHaveLength(4);
+    expect(batches.every((b) => b.length === 3)).toBe(true);
+    const more = Array.from({ length: 30 }, (_, i) => command(`more${i}`));
+    expect(plan(more, { freeSlots: 4, maxBatch: 3 }).flat()).toHaveLength(12); // the rest waits its turn
+  });
+
+  it('keeps one aggregate in one transaction, in seq order', () => {
+    const a1 = command('a');
+    const b1 = command('b');
+    const a2 = command('a');
+    const batches = plan([a1, b1, a2], { freeSlots: 2, maxBatch: 5 });
+    const withA = batches.find((b) => b.includes(a1.id))!;
+    expect(withA.filter((id) => id === a1.id || id === a2.id)).toEqual([a1.id, a2.id]);
+  });
+
+  it('packs commands that share a key (a transfer and its recipient) into one transaction', () => {
+    const transfer = command('alice', ['bob']);
+    const bobsUpdate = command('bob');
+    const batches = plan([transfer, bobsUpdate], { freeSlots: 4, maxBatch: 5 });
+    expect(batches).toEqual([[transfer.id, bobsUpdate.id]]);
+  });
+
+  it('holds back an aggregate whose older command is still in flight elsewhere', () => {
+    const later = command('a');
+    const input: Partial<PlanInput> = { inFlightSeqs: new Map([['a', [later.seq - 100n, later.seq]]]) };
+    expect(plan([later], input)).toEqual([]);
+  });
+
+  it('never sends a key that a transaction in flight touches, and keeps that aggregate waiting', () => {
+    const first = command('a', ['busy']);
+    const second = command('a');
+    const other = command('b');
+    expect(plan([first, second, other], { busyKeys: new Set(['busy']) })).toEqual([[other.id]]);
+  });
+
+  it('holds a command that would join two transactions, and the rest of its aggregate', () => {
+    const a = command('a');
+    const b = command('b');
+    const bridge = command('c', ['a', 'b']);
+    const cLater = command('c');
+    const batches = plan([a, b, bridge, cLater], { freeSlots: 4, maxBatch: 5 });
+    expect(batches).toEqual([[a.id], [b.id]]);
+  });
+
+  it('sends nothing without a free slot', () => {
+    expect(plan([command('a')], { freeSlots: 0 })).toEqual([]);
+  });
+
+  it('with batch size 1, sends one command per transaction and one transaction per aggregate', () => {
+    const a1 = command('a');
+    const a2 = command('a');
+    const b1 = command('b');
+    expect(plan([a1, a2, b1], { freeSlots: 16, maxBatch: 1 })).toEqual([[a1.id], [b1.id]]);
+  });
+});

@@ -1,0 +1,167 @@
+import type { Db, NotificationListener } from '@gx/db';
+import { channels } from '@gx/db';
+import type { Ledger } from '@gx/fabric';
+import type { Logger } from '@gx/runtime';
+import type { SubmitterMetrics } from './metrics.js';
+import type { ClaimedCommand } from './plan.js';
+import { type BatchContext, processBatch } from './processBatch.js';
+import { claimBatches } from './sql/claimBatches.js';
+import { releaseAll, renewLeases } from './sql/leases.js';
+import { queueStats } from './sql/queueStats.js';
+
+export interface SubmitterSettings {
+  workerId: string;
+  maxBatch: number;
+  maxInFlight: number;
+  pollMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  backoff: { baseMs: number; capMs: number };
+}
+
+/**
+ * The outbox worker: wakes on a `gx_outbox` notice (or the poll), claims what may go, and keeps
+ * up to `maxInFlight` Fabric transactions going. Stops claiming while the breaker is open.
+ */
+export class Submitter {
+  readonly #db: Db;
+  readonly #ledger: Ledger;
+  readonly #listener: NotificationListener | undefined;
+  readonly #logger: Logger;
+  readonly #metrics: SubmitterMetrics;
+  readonly #settings: SubmitterSettings;
+  readonly #context: BatchContext;
+  readonly #inFlight = new Set<Promise<void>>();
+  #commandsInFlight = 0;
+  #stopping = false;
+  #wakeUp: (() => void) | undefined;
+  #woken = false;
+  #loop: Promise<void> | undefined;
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #unsubscribe: (() => void)[] = [];
+
+  constructor(deps: {
+    db: Db;
+    ledger: Ledger;
+    listener?: NotificationListener;
+    logger: Logger;
+    metrics: SubmitterMetrics;
+    settings: SubmitterSettings;
+  }) {
+    this.#db = deps.db;
+    this.#ledger = deps.ledger;
+    this.#listener = deps.listener;
+    this.#logger = deps.logger;
+    this.#metrics = deps.metrics;
+    this.#settings = deps.settings;
+    this.#context = {
+      db: deps.db,
+      ledger: deps.ledger,
+      workerId: deps.settings.workerId,
+      maxAttempts: deps.settings.maxAttempts,
+      backoff: deps.settings.backoff,
+      maxConflictSplits: 4,
+      logger: deps.logger,
+      metrics: deps.metrics,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.#listener) {
+      this.#unsubscribe.push(this.#listener.subscribe(channels.outbox, () => this.wake()));
+      this.#unsubscribe.push(this.#listener.onGap(() => this.wake()));
+      await this.#listener.ready();
+    }
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      const timer = setInterval(() => {
+        task().catch((error: unknown) => this.#logger.warn({ err: error }, 'periodic task failed'));
+      }, ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(this.#settings.pollMs, async () => this.wake());
+    every(Math.max(1_000, this.#settings.leaseMs / 3), () => renewLeases(this.#db, this.#settings.workerId));
+    every(5_000, () => this.#refreshQueueStats());
+    this.#loop = this.#run();
+    this.#logger.info({ workerId: this.#settings.workerId, ...this.#settings.backoff }, 'submitter started');
+  }
+
+  /** A hint that commands may be waiting. */
+  wake(): void {
+    this.#woken = true;
+    this.#wakeUp?.();
+  }
+
+  /**
+   * Stops claiming, lets the transactions in flight finish within `graceMs`, then hands back to
+   * the queue whatever this worker still holds.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    for (const timer of this.#timers) clearInterval(timer);
+    for (const off of this.#unsubscribe) off();
+    await this.#loop;
+    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
+    const released = await releaseAll(this.#db, this.#settings.workerId);
+    this.#logger.info({ released, unfinished: this.#inFlight.size }, 'submitter stopped');
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      this.#woken = false;
+      let claimedSomething = false;
+      const freeSlots = this.#settings.maxInFlight - this.#inFlight.size;
+      if (freeSlots > 0 && this.#ledger.breakerState !== 'OPEN') {
+        try {
+          const batches = await claimBatches(this.#db, {
+            workerId: this.#settings.workerId,
+            leaseMs: this.#settings.leaseMs,
+            freeSlots,
+            maxBatch: this.#settings.maxBatch,
+          });
+          for (const batch of batches) this.#launch(batch);
+          claimedSomething = batches.length > 0;
+        } catch (error) {
+          this.#logger.error({ err: error }, 'claim failed; retrying at the next wake');
+        }
+      }
+      if (!claimedSomething && !this.#woken && !this.#stopping) await this.#nextWake();
+    }
+  }
+
+  #launch(batch: ClaimedCommand[]): void {
+    this.#commandsInFlight += batch.length;
+    this.#metrics.inFlight.set(this.#commandsInFlight);
+    const work: Promise<void> = processBatch(this.#context, batch)
+      .catch((error: unknown) => {
+        this.#logger.error(
+          { err: error, correlationIds: batch.map((c) => c.correlationId) },
+          'batch failed; its commands return to the queue when their lease expires',
+        );
+      })
+      .finally(() => {
+        this.#inFlight.delete(work);
+        this.#commandsInFlight -= batch.length;
+        this.#metrics.inFlight.set(this.#commandsInFlight);
+        this.wake();
+      });
+    this.#inFlight.add(work);
+  }
+
+  #nextWake(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wakeUp = () => {
+        this.#wakeUp = undefined;
+        resolve();
+      };
+    });
+  }
+
+  async #refreshQueueStats(): Promise<void> {
+    const stats = await queueStats(this.#db);
+    this.#metrics.queueDepth.set(stats.depth);
+    this.#metrics.oldestPendingAge.set(stats.oldestAgeSeconds);
+  }
+}
