@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { applySecurityHeaders, graphiqlCsp } from './securityHeaders.js';
+
+const defaultQuery = `# GX Gateway. Put "Authorization": "Bearer <access token>" in the Headers tab for your own data;
+# a registration's command can be followed without one:
+#
+# subscription Follow($id: ID!) {
+#   commandStatus(id: $id) { id type status errorMessage updatedAt }
+# }
+
+query Health {
+  __typename
+}
+`;
+
+interface Page {
+  html: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
+/**
+ * GraphiQL from local assets only (about 9 MB of HTML with everything inlined): rendered once,
+ * gzipped once, and served with an ETag so browsers revalidate instead of downloading it again.
+ * Subscriptions run over graphql-ws.
+ */
+export class GraphiQLPage {
+  #page: Page | undefined;
+
+  #render(): Page {
+    const html = Buffer.from(
+      renderGraphiQL({
+        title: 'GX Gateway',
+        endpoint: '/graphql',
+        subscriptionsProtocol: 'WS',
+        defaultQuery,
+        shouldPersistHeaders: false,
+      }),
+      'utf8',
+    );
+    return {
+      html,
+      gzip: gzipSync(html, { level: 6 }),
+      etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`,
+    };
+  }
+
+  /** Whether a request is a browser asking for the page (GET, HTML accepted, no query). */
+  static wanted(request: IncomingMessage): boolean {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    if (!(request.headers.accept ?? '').includes('text/html')) return false;
+    const query = (request.url ?? '').split('?')[1] ?? '';
+    return !new URLSearchParams(query).has('query');
+  }
+
+  serve(request: IncomingMessage, res: ServerResponse): void {
+    this.#page ??= this.#render();
+    const page = this.#page;
+    applySecurityHeaders(res, graphiqlCsp);
+    res.setHeader('ETag', page.etag);
+    res.setHeader('Cache-Control', 'private, max-age=300, must-revalidate');
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (request.headers['if-none-match'] === page.etag) {
+      res.writeHead(304).end();
+      return;
+    }
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const body = gzip ? page.gzip : page.html;
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': body.length,
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+    res.end(request.method === 'HEAD' ? undefined : body);
+  }
+}

@@ -1,0 +1,28 @@
+// The api service: configuration from the environment, the database (embedded in development), the
+// server, and a clean stop on SIGINT/SIGTERM.
+import { resolveDatabase } from '@gx/db';
+import { createLogger, onShutdown } from '@gx/runtime';
+import { startApi } from './api.js';
+import { loadApiConfig } from './config.js';
+
+const config = loadApiConfig();
+const logger = createLogger({
+  service: 'api',
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+  nodeEnv: config.NODE_ENV,
+});
+
+const database = await resolveDatabase(config, logger).catch((error: Error) => {
+  logger.fatal(error.message);
+  process.exit(1);
+});
+const api = await startApi({ config, databaseUrl: database.url, logger }).catch((error: Error) => {
+  logger.fatal({ err: error }, 'api failed to start');
+  process.exit(1);
+});
+
+onShutdown(logger, async () => {
+  await api.stop();
+  await database.stop();
+});

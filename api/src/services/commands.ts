@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { commands, type Db, type DbTransaction, lockAggregate } from '@gx/db';
+import {
+  allowedFrom,
+  type CommandPayload,
+  type CommandStatus,
+  type CommandType,
+  commandKeys,
+  commandPayloads,
+} from '@gx/schema';
+import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { BadUserInputError, ForbiddenError, IdempotencyConflictError, NotFoundError } from '../errors.js';
+import { type Caller, isAdmin, requireViewer, type Services } from './context.js';
+import { parseId } from './input.js';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
+
+/** What a write mutation answers at once. */
+export interface Receipt {
+  commandId: string;
+  status: CommandStatus;
+  /** The profile the command is about: the new one for register, the recipient of a mint, the sender of a transfer. */
+  profileId: string | null;
+}
+
+/** A command as the API shows it: no payload, so nothing personal. */
+export interface CommandView {
+  id: string;
+  type: CommandType;
+  status: CommandStatus;
+  attempts: number;
+  fabricTxId: string | null;
+  blockNumber: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  requesterId: string | null;
+}
+
+const viewColumns = {
+  id: commands.id,
+  seq: commands.seq,
+  type: commands.type,
+  status: commands.status,
+  attempts: commands.attempts,
+  ledgerTxId: commands.ledgerTxId,
+  blockNumber: commands.blockNumber,
+  errorCode: commands.errorCode,
+  errorMessage: commands.errorMessage,
+  createdAt: commands.createdAt,
+  updatedAt: commands.updatedAt,
+  requesterId: commands.requesterId,
+};
+
+interface ViewRow {
+  id: string;
+  seq: bigint;
+  type: string;
+  status: string;
+  attempts: number;
+  ledgerTxId: string | null;
+  blockNumber: bigint | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  requesterId: string | null;
+}
+
+function toView(row: ViewRow): CommandView {
+  return {
+    id: row.id,
+    type: row.type as CommandType,
+    status: row.status as CommandStatus,
+    attempts: row.attempts,
+    fabricTxId: row.ledgerTxId,
+    blockNumber: row.blockNumber === null ? null : row.blockNumber.toString(),
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    requesterId: row.requesterId,
+  };
+}
+
+/** Reads commands by id in one query (for lists of ids, e.g. the subscription fan-out). */
+export async function readCommands(db: Db, ids: readonly string[]): Promise<CommandView[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select(viewColumns)
+    .from(commands)
+    .where(inArray(commands.id, [...ids]));
+  return rows.map(toView);
+}
+
+/** The profile a receipt names, from the command's payload. */
+const receiptProfileId = sql<
+  string | null
+>`coalesce(${commands.payload}->>'profileId', ${commands.payload}->>'fromProfileId', ${commands.payload}->>'toProfileId')`;
+
+function profileOf(payload: CommandPayload): string | null {
+  const p = payload as Partial<Record<'profileId' | 'fromProfileId' | 'toProfileId', string>>;
+  return p.profileId ?? p.fromProfileId ?? p.toProfileId ?? null;
+}
+
+/** The idempotency side of a write: who sent it, with which key, and the fingerprint of its input. */
+export interface WriteIdentity {
+  requesterId: string | null;
+  idempotencyKey: string | undefined;
+  fingerprint: string;
+  correlationId: string;
+}
+
+async function priorCommand(db: Db, identity: WriteIdentity) {
+  const [row] = await db
+    .select({
+      id: commands.id,
+      status: commands.status,
+      fingerprint: commands.fingerprint,
+      profileId: receiptProfileId,
+    })
+    .from(commands)
+    .where(
+      and(
+        identity.requesterId === null
+          ? isNull(commands.requesterId)
+          : eq(commands.requesterId, identity.requesterId),
+        eq(commands.idempotencyKey, identity.idempotencyKey!),
+      ),
+    );
+  return row;
+}
+
+function replay(prior: NonNullable<Awaited<ReturnType<typeof priorCommand>>>, fingerprint: string): Receipt {
+  if (prior.fingerprint !== fingerprint) throw new IdempotencyConflictError(prior.id);
+  return { commandId: prior.id, status: prior.status as CommandStatus, profileId: prior.profileId };
+}
+
+/** Walks an error's causes (drizzle wraps the driver's) for a Postgres unique violation on `constraint`. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (
+    let e = error;
+    e instanceof Error || (e && typeof e === 'object');
+    e = (e as { cause?: unknown }).cause
+  ) {
+    const pg = e as { code?: unknown; constraint_name?: unknown };
+    if (pg.code === '23505' && pg.constraint_name === constraint) return true;
+    if (!(e as { cause?: unknown }).cause) break;
+  }
+  return false;
+}
+
+/**
+ * The idempotency check, before any other: a key seen before from the same caller answers the first
+ * command's receipt (same fingerprint) or IDEMPOTENCY_CONFLICT (another). Two requests racing with one
+ * key meet at the unique index; the loser reads the winner's command.
+ */
+export async function withIdempotency(
+  services: Services,
+  identity: WriteIdentity,
+  accept: () => Promise<Receipt>,
+): Promise<Receipt> {
+  if (identity.idempotencyKey === undefined) return accept();
+  const prior = await priorCommand(services.database.db, identity);
+  if (prior) return replay(prior, identity.fingerprint);
+  try {
+    return await accept();
+  } catch (error) {
+    if (!isUniqueViolation(error, 'commands_idempotency_idx')) throw error;
+    const winner = await priorCommand(services.database.db, identity);
+    if (!winner) throw error;
+    return replay(winner, identity.fingerprint);
+  }
+}
+
+export interface CommandSpec<T extends CommandType> {
+  type: T;
+  /** The ordering key; its advisory lock is held while the payload is built and the row inserted. */
+  aggregateId: string;
+  /** Builds the payload under the lock (it may read state the lock protects). */
+  build: (tx: DbTransaction) => Promise<CommandPayload<T>> | CommandPayload<T>;
+  /** Off-chain rows written in the same transaction (register: the credentials). */
+  afterInsert?: (tx: DbTransaction, commandId: string) => Promise<void>;
+}
+
+/**
+ * Accepts a command: under its aggregate's advisory lock, in one transaction, the command row (and any
+ * off-chain data); once committed, a coalesced wake-up for the submitter. Answers the receipt at once.
+ */
+export async function insertCommand<T extends CommandType>(
+  services: Services,
+  identity: WriteIdentity,
+  spec: CommandSpec<T>,
+): Promise<Receipt> {
+  const id = randomUUID();
+  let profileId: string | null = null;
+  await services.database.db.transaction(async (tx) => {
+    await lockAggregate(tx, spec.aggregateId);
+    const payload = commandPayloads[spec.type].parse(await spec.build(tx)) as CommandPayload<T>;
+    const keys = commandKeys(spec.type, payload);
+    if (keys.aggregateId !== spec.aggregateId) {
+      throw new Error(
+        `${spec.type}: locked ${spec.aggregateId} but the payload's aggregate is ${keys.aggregateId}`,
+      );
+    }
+    profileId = profileOf(payload);
+    await tx.insert(commands).values({
+      id,
+      type: spec.type,
+      aggregateId: keys.aggregateId,
+      touches: keys.touches,
+      payload,
+      requesterId: identity.requesterId,
+      idempotencyKey: identity.idempotencyKey ?? null,
+      fingerprint: identity.fingerprint,
+      correlationId: identity.correlationId,
+    });
+    await spec.afterInsert?.(tx, id);
+  });
+  services.outbox.poke();
+  return { commandId: id, status: 'ACCEPTED', profileId };
+}
+
+/** Whether `caller` may see a command: its requester or an admin; a registration, whoever holds its id. */
+export function authorizeCommand(caller: Caller, command: Pick<CommandView, 'type' | 'requesterId'>): void {
+  if (command.type === 'REGISTER' && command.requesterId === null) return;
+  const viewer = requireViewer(caller);
+  if (viewer.role !== 'ADMIN' && command.requesterId !== viewer.profileId) {
+    throw new ForbiddenError("not allowed to see another user's command");
+  }
+}
+
+/** `command(id)`: null for an unknown id. */
+export async function getCommand(
+  services: Services,
+  caller: Caller,
+  id: string,
+): Promise<CommandView | null> {
+  parseId(id, 'id');
+  const [command] = await readCommands(services.database.db, [id]);
+  if (!command) return null;
+  authorizeCommand(caller, command);
+  return command;
+}
+
+/** `commands(status, first, after)`: the caller's own, newest first; an admin's: everyone's. */
+export async function listCommands(
+  services: Services,
+  caller: Caller,
+  filter: { status?: CommandStatus | null | undefined } & PageRequest,
+): Promise<Page<CommandView>> {
+  const viewer = requireViewer(caller);
+  const after = filter.after ? decodeCursor(filter.after, 'after', 'command') : undefined;
+  const conditions: SQL[] = [];
+  if (!isAdmin(caller)) conditions.push(eq(commands.requesterId, viewer.profileId));
+  if (filter.status) conditions.push(eq(commands.status, filter.status));
+  if (after) {
+    if (!/^\d+$/.test(after)) throw new BadUserInputError('after', 'is not a cursor from this list');
+    conditions.push(lt(commands.seq, BigInt(after)));
+  }
+  const rows = await services.database.db
+    .select(viewColumns)
+    .from(commands)
+    .where(and(...conditions))
+    .orderBy(desc(commands.seq))
+    .limit(filter.first + 1);
+  const nodes = rows.slice(0, filter.first);
+  return {
+    edges: nodes.map((row) => ({ cursor: encodeCursor('command', row.seq.toString()), node: toView(row) })),
+    hasNextPage: rows.length > filter.first,
+  };
+}
+
+/** `retryCommand(id)`, admin: a DEAD command starts a new lifecycle as ACCEPTED. */
+export async function retryCommand(services: Services, caller: Caller, id: string): Promise<Receipt> {
+  parseId(id, 'id');
+  const db = services.database.db;
+  const [row] = await db
+    .update(commands)
+    .set({
+      status: 'ACCEPTED',
+      attempts: 0,
+      nextAttemptAt: sql`now()`,
+      lockedBy: null,
+      lockedAt: null,
+      errorCode: null,
+      errorMessage: null,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(commands.id, id), inArray(commands.status, [...allowedFrom('admin', 'ACCEPTED')])))
+    .returning({ id: commands.id, status: commands.status, profileId: receiptProfileId });
+  if (!row) {
+    const [existing] = await readCommands(db, [id]);
+    if (!existing) throw new NotFoundError('command');
+    throw new BadUserInputError('id', `only a DEAD command can be retried (this one is ${existing.status})`);
+  }
+  services.outbox.poke();
+  services.logger.info({ commandId: id, by: caller.viewer?.profileId }, 'command redriven');
+  return { commandId: row.id, status: row.status as CommandStatus, profileId: row.profileId };
+}

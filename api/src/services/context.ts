@@ -1,0 +1,39 @@
+import type { Database } from '@gx/db';
+import type { Logger } from '@gx/runtime';
+import type { PasswordHasher } from '../auth/passwords.js';
+import type { RefreshTokens } from '../auth/refreshTokens.js';
+import type { AccessTokens, Viewer } from '../auth/tokens.js';
+import { UnauthenticatedError } from '../errors.js';
+import type { RateLimits } from '../http/rateLimits.js';
+import type { ApiSettings } from '../settings.js';
+import type { Hmacs } from './hmac.js';
+import type { OutboxNotifier } from './outboxNotifier.js';
+
+/** What the services work with: one per api process. */
+export interface Services {
+  database: Database;
+  settings: ApiSettings;
+  hmacs: Hmacs;
+  passwords: PasswordHasher;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+  outbox: OutboxNotifier;
+  limits: RateLimits;
+  logger: Logger;
+}
+
+/** Who asks, and from where: one per request (or per WebSocket operation). */
+export interface Caller {
+  viewer: Viewer | null;
+  /** Why a presented token was refused, for the UNAUTHENTICATED message. */
+  authError?: string | undefined;
+  correlationId: string;
+  ip: string;
+}
+
+export function requireViewer(caller: Caller): Viewer {
+  if (!caller.viewer) throw new UnauthenticatedError(caller.authError);
+  return caller.viewer;
+}
+
+export const isAdmin = (caller: Caller) => caller.viewer?.role === 'ADMIN';

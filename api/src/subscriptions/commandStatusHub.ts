@@ -1,0 +1,249 @@
+import { channels, decodeCommandNotice, type NotificationListener } from '@gx/db';
+import type { Logger } from '@gx/runtime';
+import { type CommandStatus, isTerminal } from '@gx/schema';
+import { RateLimitedError } from '../errors.js';
+import type { CommandView } from '../services/commands.js';
+
+/** One subscriber's view of one command: the states it has yet to take, in order. */
+class Watcher implements AsyncIterableIterator<CommandView> {
+  readonly id: string;
+  readonly subscriber: string;
+  readonly first: Promise<CommandView | null>;
+  #resolveFirst!: (view: CommandView | null) => void;
+  #rejectFirst!: (error: unknown) => void;
+  #started = false;
+  #last: CommandStatus | undefined;
+  #queue: CommandView[] = [];
+  #wake: (() => void) | undefined;
+  /** No more states will be queued (terminal reached, or closed). */
+  finished = false;
+  readonly #onClose: (watcher: Watcher) => void;
+
+  constructor(id: string, subscriber: string, onClose: (watcher: Watcher) => void) {
+    this.id = id;
+    this.subscriber = subscriber;
+    this.#onClose = onClose;
+    this.first = new Promise((resolve, reject) => {
+      this.#resolveFirst = resolve;
+      this.#rejectFirst = reject;
+    });
+    this.first.catch(() => {});
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** A fresh read of the command: the first is always queued, later ones only when the status moved. */
+  deliver(view: CommandView | null): void {
+    if (this.finished) return;
+    if (!this.#started) {
+      this.#started = true;
+      this.#resolveFirst(view);
+      if (!view) {
+        this.#finish();
+        return;
+      }
+    } else if (!view || view.status === this.#last) {
+      return;
+    }
+    this.#last = view.status;
+    this.#queue.push(view);
+    if (isTerminal(view.status)) this.#finish();
+    this.#wake?.();
+  }
+
+  failFirst(error: unknown): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#rejectFirst(error);
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.#onClose(this);
+    this.#wake?.();
+  }
+
+  close(): void {
+    this.#queue = [];
+    this.#finish();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<CommandView> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<CommandView>> {
+    for (;;) {
+      const value = this.#queue.shift();
+      if (value) return { value, done: false };
+      if (this.finished) return { value: undefined, done: true };
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  async return(): Promise<IteratorResult<CommandView>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+}
+
+export interface CommandWatch {
+  /** The command as read after listening began; null when there is no such command. */
+  first: Promise<CommandView | null>;
+  /** The first state, then each later one; ends after a terminal status. */
+  updates: AsyncIterableIterator<CommandView>;
+  close(): void;
+}
+
+export interface CommandStatusHubOptions {
+  listener: NotificationListener;
+  /** Reads commands by id, in one query. */
+  read: (ids: readonly string[]) => Promise<CommandView[]>;
+  logger: Logger;
+  /** Re-read every watched command this often, the safety net for a lost notice; 0: never. */
+  pollMs: number;
+  maxSubscriptions: number;
+  maxPerSubscriber: number;
+}
+
+const readChunk = 1_000;
+
+/**
+ * The fan-out of `gx_command` notices to `commandStatus` subscribers. The process's one LISTEN
+ * connection feeds it; each notice names command ids, and their watched ones are re-read (one query
+ * for all the ids pending at once) and passed on when their status moved. Reads are serialised, so
+ * a subscriber sees states in order. A new watcher is registered before its first read, so no change
+ * can fall between its read and its first notice; after a lost LISTEN connection (`onGap`) and on each
+ * poll, every watched command is re-read.
+ */
+export class CommandStatusHub {
+  readonly #options: Readonly<CommandStatusHubOptions>;
+  readonly #watchers = new Map<string, Set<Watcher>>();
+  readonly #perSubscriber = new Map<string, number>();
+  readonly #dirty = new Set<string>();
+  #size = 0;
+  #scheduled = false;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+  readonly #unsubscribe: (() => void)[] = [];
+  #poll: NodeJS.Timeout | undefined;
+
+  constructor(options: Readonly<CommandStatusHubOptions>) {
+    this.#options = options;
+    const { listener } = options;
+    this.#unsubscribe.push(
+      listener.subscribe(channels.command, (payload) => {
+        for (const id of decodeCommandNotice(payload)) if (this.#watchers.has(id)) this.#dirty.add(id);
+        this.#schedule();
+      }),
+      listener.onGap(() => this.#rereadAll()),
+    );
+    if (options.pollMs > 0) {
+      this.#poll = setInterval(() => this.#rereadAll(), options.pollMs);
+      this.#poll.unref();
+    }
+  }
+
+  /** Active subscriptions in this process. */
+  get size(): number {
+    return this.#size;
+  }
+
+  watch(id: string, subscriber: string): CommandWatch {
+    if (this.#stopped) throw new Error('the subscription hub is stopped');
+    if (this.#size >= this.#options.maxSubscriptions) {
+      throw new RateLimitedError(1, 'too many subscriptions on this server');
+    }
+    const own = this.#perSubscriber.get(subscriber) ?? 0;
+    if (own >= this.#options.maxPerSubscriber) throw new RateLimitedError(1, 'too many subscriptions');
+    const watcher = new Watcher(id, subscriber, (w) => this.#remove(w));
+    let set = this.#watchers.get(id);
+    if (!set) {
+      set = new Set();
+      this.#watchers.set(id, set);
+    }
+    set.add(watcher);
+    this.#perSubscriber.set(subscriber, own + 1);
+    this.#size++;
+    this.#dirty.add(id);
+    this.#schedule();
+    return { first: watcher.first, updates: watcher, close: () => watcher.close() };
+  }
+
+  #remove(watcher: Watcher): void {
+    const set = this.#watchers.get(watcher.id);
+    if (!set?.delete(watcher)) return;
+    if (set.size === 0) this.#watchers.delete(watcher.id);
+    const own = (this.#perSubscriber.get(watcher.subscriber) ?? 1) - 1;
+    if (own > 0) this.#perSubscriber.set(watcher.subscriber, own);
+    else this.#perSubscriber.delete(watcher.subscriber);
+    this.#size--;
+  }
+
+  #rereadAll(): void {
+    for (const id of this.#watchers.keys()) this.#dirty.add(id);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running || this.#dirty.size === 0 || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#running = this.#drain().finally(() => {
+        this.#running = undefined;
+        this.#schedule();
+      });
+    });
+  }
+
+  async #drain(): Promise<void> {
+    let failures = 0;
+    while (this.#dirty.size > 0 && !this.#stopped) {
+      const ids = [...this.#dirty].filter((id) => this.#watchers.has(id));
+      this.#dirty.clear();
+      for (let i = 0; i < ids.length; i += readChunk) {
+        const part = ids.slice(i, i + readChunk);
+        let rows: CommandView[];
+        try {
+          rows = await this.#options.read(part);
+          failures = 0;
+        } catch (error) {
+          failures++;
+          this.#options.logger.warn(
+            { err: error, ids: part.length },
+            'reading watched commands failed; retrying',
+          );
+          for (const id of part) {
+            for (const watcher of [...(this.#watchers.get(id) ?? [])]) {
+              if (watcher.started) this.#dirty.add(id);
+              else watcher.failFirst(error);
+            }
+          }
+          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5_000)));
+          continue;
+        }
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const id of part) {
+          for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher.deliver(byId.get(id) ?? null);
+        }
+      }
+    }
+  }
+
+  /** Ends every subscription and stops listening. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#poll) clearInterval(this.#poll);
+    for (const off of this.#unsubscribe) off();
+    for (const set of [...this.#watchers.values()]) for (const watcher of [...set]) watcher.close();
+    await this.#running;
+  }
+}
