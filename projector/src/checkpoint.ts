@@ -1,0 +1,105 @@
+import { type Db, type DbTransaction, projectorCheckpoints } from '@gx/db';
+import type { LedgerCheckpoint } from '@gx/fabric';
+import { and, eq, isNull } from 'drizzle-orm';
+
+/** Where a projection stands: the last block applied and the last of our transactions in it. */
+export interface Position {
+  blockNumber: bigint;
+  transactionId: string | undefined;
+}
+
+export const beginning: Position = { blockNumber: 0n, transactionId: undefined };
+
+/** The live projection's checkpoint row; a rebuild keeps its own. */
+export const liveCheckpoint = 'main';
+
+/** The checkpoint is not where this writer left it: another projector moved it (this one is stale). */
+export class CheckpointMovedError extends Error {
+  override name = 'CheckpointMovedError';
+  constructor(
+    readonly checkpoint: string,
+    readonly expected: Position,
+    readonly found: Position | undefined,
+  ) {
+    super(
+      `checkpoint ${checkpoint} is at ${found ? describe(found) : 'nowhere'}, not at ${describe(expected)}: another projector moved it`,
+    );
+  }
+}
+
+export function describe(position: Position): string {
+  return `block ${position.blockNumber}${position.transactionId ? ` after ${position.transactionId}` : ''}`;
+}
+
+export function samePosition(a: Position, b: Position): boolean {
+  return a.blockNumber === b.blockNumber && (a.transactionId ?? null) === (b.transactionId ?? null);
+}
+
+export function toLedgerCheckpoint(position: Position): LedgerCheckpoint {
+  return position.transactionId === undefined
+    ? { blockNumber: position.blockNumber }
+    : { blockNumber: position.blockNumber, transactionId: position.transactionId };
+}
+
+type Executor = Db | DbTransaction;
+
+const toPosition = (row: { blockNumber: bigint; txId: string | null }): Position => ({
+  blockNumber: row.blockNumber,
+  transactionId: row.txId ?? undefined,
+});
+
+/** The checkpoint's position; a checkpoint that does not exist yet is created at the start of the ledger. */
+export async function readCheckpoint(db: Executor, name: string): Promise<Position> {
+  await db.insert(projectorCheckpoints).values({ name, blockNumber: 0n, txId: null }).onConflictDoNothing();
+  const [row] = await db.select().from(projectorCheckpoints).where(eq(projectorCheckpoints.name, name));
+  if (!row) throw new Error(`checkpoint ${name} vanished`);
+  return toPosition(row);
+}
+
+/** The checkpoint's position, or undefined when it does not exist; nothing is created. */
+export async function findCheckpoint(db: Executor, name: string): Promise<Position | undefined> {
+  const [row] = await db.select().from(projectorCheckpoints).where(eq(projectorCheckpoints.name, name));
+  return row ? toPosition(row) : undefined;
+}
+
+/**
+ * First statement of a projection transaction: locks the checkpoint row and checks it is still at
+ * `expected`. A rebuild's swap takes the same row lock, so it waits for the block in progress and
+ * holds the next one back before it touches a read model.
+ */
+export async function lockCheckpoint(tx: DbTransaction, name: string, expected: Position): Promise<void> {
+  const [row] = await tx
+    .select()
+    .from(projectorCheckpoints)
+    .where(eq(projectorCheckpoints.name, name))
+    .for('update');
+  const found = row ? toPosition(row) : undefined;
+  if (!found || !samePosition(found, expected)) throw new CheckpointMovedError(name, expected, found);
+}
+
+/**
+ * The fence: moves the checkpoint from `from` to `to` only if it is still at `from` (compare-and-set),
+ * so a stale leader can never move it; otherwise throws `CheckpointMovedError` and the caller's
+ * transaction, read models included, rolls back.
+ */
+export async function advanceCheckpoint(
+  tx: DbTransaction,
+  name: string,
+  from: Position,
+  to: Position,
+): Promise<void> {
+  const moved = await tx
+    .update(projectorCheckpoints)
+    .set({ blockNumber: to.blockNumber, txId: to.transactionId ?? null, updatedAt: new Date() })
+    .where(
+      and(
+        eq(projectorCheckpoints.name, name),
+        eq(projectorCheckpoints.blockNumber, from.blockNumber),
+        from.transactionId === undefined
+          ? isNull(projectorCheckpoints.txId)
+          : eq(projectorCheckpoints.txId, from.transactionId),
+      ),
+    )
+    .returning({ name: projectorCheckpoints.name });
+  if (moved.length === 0) throw new CheckpointMovedError(name, from, await findCheckpoint(tx, name));
+}

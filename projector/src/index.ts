@@ -1,0 +1,17 @@
+export {
+  advanceCheckpoint,
+  beginning,
+  CheckpointMovedError,
+  findCheckpoint,
+  liveCheckpoint,
+  type Position,
+  readCheckpoint,
+} from './checkpoint.js';
+export { fabricConnectionDir, type ProjectorConfig, parseProjectorConfig, projectorEnv } from './config.js';
+export { applyEvent, type Handler, handlers, type Projected } from './handlers/index.js';
+export { type ProjectionLag, readLag } from './lag.js';
+export { LeaderLock, leaderLockName } from './leader.js';
+export { ProjectorMetrics } from './metrics.js';
+export { type ProjectionOutcome, projectEvents } from './project.js';
+export { Projector, type ProjectorOptions, type ProjectorState } from './projector.js';
+export { type UnpackedEvent, unpack, type Work } from './unpack.js';

@@ -1,0 +1,18 @@
+/**
+ * A Postgres array literal of command ids, bound as one parameter (drizzle would expand a JS array
+ * into a list of parameters). The ids come from validated events (`z.uuid()`), so they need no quoting.
+ */
+export function uuidArray(ids: readonly string[]): string {
+  for (const id of ids) {
+    if (!/^[0-9a-fA-F-]{36}$/.test(id)) throw new Error(`not a uuid: ${id}`);
+  }
+  return `{${ids.join(',')}}`;
+}
+
+/** A text array literal of plain status names. */
+export function nameArray(names: readonly string[]): string {
+  for (const name of names) {
+    if (!/^[A-Z_]+$/.test(name)) throw new Error(`not a status name: ${name}`);
+  }
+  return `{${names.join(',')}}`;
+}

@@ -1,0 +1,5 @@
+export * from './commands.js';
+export * from './harness.js';
+export * from './projectorProcess.js';
+export * from './wait.js';
+export * from './workload.js';
