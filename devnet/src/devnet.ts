@@ -120,6 +120,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     }
   });
 
+  // Channelz stays on: grpc-js 1.14 only tracks (and so only force-closes) sessions with it enabled.
   const server = new Server({ 'grpc.max_receive_message_length': 100 * 1024 * 1024 });
   let port = options.port ?? 7051;
   const address = () => `${advertisedHost}:${port}`;
