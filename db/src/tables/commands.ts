@@ -46,6 +46,8 @@ export const commands = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     lockedBy: text('locked_by'),
     lockedAt: timestamp('locked_at', { withTimezone: true, mode: 'date' }),
+    /** When a submitter last picked it up: accepted → claimed is the time spent waiting in the queue. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
     ledgerTxId: text('ledger_tx_id').references(() => ledgerTransactions.txId),
     blockNumber: bigint('block_number', { mode: 'bigint' }),
     errorCode: text('error_code'),

@@ -87,7 +87,7 @@ export async function claimBatches(db: Executor, settings: ClaimSettings): Promi
     const ids = batches.flat().map((c) => c.id);
     if (ids.length > 0) {
       await tx.execute(sql`
-        update commands set locked_by = ${workerId}, locked_at = now(), updated_at = now()
+        update commands set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
          where id in ${list(ids)}`);
     }
     return batches;

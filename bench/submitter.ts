@@ -1,0 +1,219 @@
+/**
+ * Submitter figures (issue 5), against the real processes: embedded PostgreSQL, devnet and the
+ * submitter each in their own process, load inserted from this one.
+ *
+ *   npx tsx --conditions=@gx/source bench/submitter.ts [--backlog 20000] [--bare 3000] [--wakes 200]
+ *
+ * - the bare official client's committed rate (64 in flight, no database) on the same devnet;
+ * - the drain of a backlog (80 % transfers among 1,000 wallets, 20 % profile updates and KYC
+ *   submissions) with batch size 1, then with batches;
+ * - wake latency on an idle system (insert committed → claimed), LISTEN against a 100 ms poll.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { channels, connect } from '@gx/db';
+import { sql } from 'drizzle-orm';
+import {
+  type BenchCommand,
+  type BenchUser,
+  insertCommands,
+  kycSubmission,
+  minting,
+  newUser,
+  profileUpdate,
+  registration,
+  transferring,
+} from './lib/commands.js';
+import { bareClient, inFlight } from './lib/officialClient.js';
+import { type Figure, report } from './lib/report.js';
+import { BenchStack } from './lib/stack.js';
+import { round, summarize } from './lib/stats.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const backlogSize = option('backlog', 20_000);
+const bareTransactions = option('bare', 3_000);
+const wakes = option('wakes', 200);
+const batchTimeoutMs = 20;
+
+const stack = new BenchStack();
+const figures: Figure[] = [];
+const details: Record<string, unknown> = { backlogSize, bareTransactions, batchTimeoutMs };
+
+try {
+  await stack.startDatabase();
+  await stack.startDevnet({ DEVNET_BATCH_TIMEOUT_MS: String(batchTimeoutMs) });
+  const { db, sql: pg, close } = connect(stack.databaseUrl, { max: 4 });
+
+  // 1. The bare official client: single-function transactions, 64 in flight, no database.
+  const bare = bareClient(stack.connectionDir);
+  const identity = bare.contract('IdentityContract');
+  const cpuBefore = process.cpuUsage();
+  const bareStarted = performance.now();
+  await inFlight(bareTransactions, 64, async () => {
+    const id = randomUUID();
+    const submitted = await identity.submitAsync('CreateUser', {
+      arguments: [randomUUID(), id, randomUUID(), 'DE', 'INDIVIDUAL', 'a'.repeat(64)],
+    });
+    await submitted.getStatus();
+  });
+  const bareSeconds = (performance.now() - bareStarted) / 1000;
+  const bareRate = bareTransactions / bareSeconds;
+  const bareCpu = process.cpuUsage(cpuBefore);
+  bare.close();
+  figures.push({
+    figure: 'bare official client, committed tx/s',
+    value: round(bareRate, 0).toString(),
+    load: `${bareTransactions} CreateUser, 64 in flight, client process + devnet process`,
+  });
+  details.bare = {
+    rate: bareRate,
+    clientCpuMsPerTx: (bareCpu.user + bareCpu.system) / 1000 / bareTransactions,
+  };
+
+  // 2. 1,000 users, registered and funded (not measured).
+  const users: BenchUser[] = Array.from({ length: 1_000 }, newUser);
+  await insertCommands(db, [...users.map(registration), ...users.map((u) => minting(u, '1000000000'))]);
+  let submitter = await stack.startService('submitter', { SUBMITTER_POLL_MS: '100' });
+  await untilSettled(2_000);
+  await submitter.stop();
+
+  // 3. Drains of the same kind of backlog: batch size 1, then batches.
+  const drains: { name: string; env: Record<string, string> }[] = [
+    { name: 'batch size 1', env: { SUBMITTER_MAX_BATCH: '1', SUBMITTER_MAX_IN_FLIGHT: '64' } },
+    { name: 'batches (max 100, 16 in flight)', env: {} },
+  ];
+  for (const mode of drains) {
+    const backlog = makeBacklog(users, backlogSize);
+    await insertCommands(db, backlog);
+    const settledBefore = await settledCount();
+    submitter = await stack.startService('submitter', { SUBMITTER_POLL_MS: '100', ...mode.env });
+    const cpuAtStart = submitter.cpuSeconds();
+    await untilSettled(settledBefore + backlog.length);
+    const cpu = submitter.cpuSeconds() - cpuAtStart;
+    await submitter.stop();
+    const [span] = await db.execute<{ seconds: number; transactions: number; mean_batch: number }>(sql`
+      select extract(epoch from max(c.committed_at) - min(c.claimed_at))::float8 as seconds,
+             count(distinct c.ledger_tx_id)::int as transactions,
+             (count(*)::float8 / nullif(count(distinct c.ledger_tx_id), 0)) as mean_batch
+        from commands c where c.id in ${list(backlog.map((c) => c.id))}`);
+    const stages = await db.execute<{ to_submit: number; to_commit: number }>(sql`
+      select extract(epoch from submitted_at - claimed_at) * 1000 as to_submit,
+             extract(epoch from committed_at - submitted_at) * 1000 as to_commit
+        from commands where id in ${list(backlog.map((c) => c.id))} and committed_at is not null`);
+    const rate = backlog.length / span!.seconds;
+    details[mode.name] = {
+      rate,
+      seconds: span!.seconds,
+      transactions: span!.transactions,
+      meanBatch: span!.mean_batch,
+      submitterCpuMsPerCommand: (cpu * 1000) / backlog.length,
+      claimedToSubmittedMs: summarize(stages.map((s) => Number(s.to_submit))),
+      submittedToCommittedMs: summarize(stages.map((s) => Number(s.to_commit))),
+    };
+    figures.push({
+      figure: `drain, ${mode.name}, commands/s`,
+      value: `${round(rate, 0)} (mean batch ${round(span!.mean_batch, 1)})`,
+      load: `${backlog.length} commands backlog, 1 submitter process + devnet (batch timeout ${batchTimeoutMs} ms)`,
+    });
+  }
+  const single = details['batch size 1'] as { rate: number };
+  const batched = details['batches (max 100, 16 in flight)'] as { rate: number };
+  figures.push({
+    figure: 'batch size 1 drain ÷ bare client',
+    value: `${round((single.rate / bareRate) * 100, 0)} %`,
+    target: '≥ 90 %',
+    load: 'same devnet, same run',
+  });
+  figures.push({
+    figure: 'batched drain ÷ batch size 1 drain',
+    value: `${round(batched.rate / single.rate, 1)}×`,
+    target: '≥ 5×',
+    load: 'same backlog shape, same run',
+  });
+
+  // 4. Wake latency on an idle system: LISTEN against a 100 ms poll.
+  const wakeModes: { name: string; env: Record<string, string> }[] = [
+    { name: 'LISTEN', env: {} },
+    { name: 'poll 100 ms', env: { SUBMITTER_LISTEN: 'false', SUBMITTER_POLL_MS: '100' } },
+  ];
+  for (const mode of wakeModes) {
+    submitter = await stack.startService('submitter', mode.env);
+    const samples: number[] = [];
+    const count = mode.name === 'LISTEN' ? wakes : Math.ceil(wakes / 2);
+    for (let i = 0; i < count; i += 1) {
+      const command = profileUpdate(users[i % users.length]!);
+      await insertCommands(db, [command]);
+      await pg`select pg_notify(${channels.outbox}, '')`;
+      const [row] = await waitForRow(command.id);
+      samples.push(row!.wake_ms);
+      await sleep(20 + Math.random() * 30);
+    }
+    await submitter.stop();
+    details[`wake ${mode.name}`] = summarize(samples);
+    const s = summarize(samples);
+    figures.push({
+      figure: `wake latency, ${mode.name} (insert → claimed), ms`,
+      value: `p50 ${s.median}, p99 ${s.p99}`,
+      target: mode.name === 'LISTEN' ? 'p50 < 5, p99 < 25' : '',
+      load: `${count} single commands on an idle system, one at a time`,
+    });
+  }
+  const listen = details['wake LISTEN'] as { median: number };
+  const poll = details['wake poll 100 ms'] as { median: number };
+  figures.push({
+    figure: 'wake latency p50, poll ÷ LISTEN',
+    value: `${round(poll.median / listen.median, 1)}×`,
+    load: 'same run',
+  });
+
+  await close();
+  report('submitter', figures, details);
+
+  function list(values: readonly string[]) {
+    return sql`(${sql.join(
+      values.map((v) => sql`${v}::uuid`),
+      sql`, `,
+    )})`;
+  }
+
+  async function settledCount(): Promise<number> {
+    const [row] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from commands where status in ('COMMITTED', 'REJECTED', 'DEAD', 'PROJECTED')`,
+    );
+    return row!.n;
+  }
+
+  async function untilSettled(total: number): Promise<void> {
+    while ((await settledCount()) < total) await sleep(200);
+  }
+
+  async function waitForRow(id: string) {
+    for (;;) {
+      const rows = await db.execute<{ wake_ms: number }>(sql`
+        select extract(epoch from claimed_at - created_at) * 1000 as wake_ms
+          from commands where id = ${id} and status in ('COMMITTED', 'REJECTED')`);
+      if (rows.length > 0) return rows.map((r) => ({ wake_ms: Number(r.wake_ms) }));
+      await sleep(5);
+    }
+  }
+} finally {
+  await stack.stop();
+}
+
+function makeBacklog(users: readonly BenchUser[], size: number): BenchCommand[] {
+  const pick = () => users[Math.floor(Math.random() * users.length)]!;
+  return Array.from({ length: size }, () => {
+    const roll = Math.random();
+    if (roll < 0.8) {
+      const from = pick();
+      let to = pick();
+      while (to === from) to = pick();
+      return transferring(from, to, '1');
+    }
+    return roll < 0.9 ? profileUpdate(pick()) : kycSubmission(pick());
+  });
+}
