@@ -4,7 +4,7 @@ import { GraphQLError } from '../graphqlJs.js';
 
 /** graphql-js's variable coercion message: `Variable "$input" got invalid value … at "input.email"; …`. */
 const variableError = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
-const variablePath = / at "([^"]+)"/;
+const variablePath = / at "([^"]+)";/;
 
 /**
  * Gives every error one of the design's codes: ours pass as they are; an invalid variable value is
@@ -17,7 +17,12 @@ export function withErrorCode(error: GraphQLError): GraphQLError {
   if (isErrorCode(extensions.code)) return error;
   const variable = variableError.exec(error.message);
   if (variable) {
-    const field = variablePath.exec(error.message)?.[1] ?? variable[1]!;
+    let field = variablePath.exec(error.message)?.[1] ?? variable[1]!;
+    // a missing or unknown member of an input object names the member
+    const member = /; Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type|is not defined)/.exec(
+      error.message,
+    )?.[1];
+    if (member) field = `${field}.${member}`;
     return copyWith(error, { ...extensions, code: 'BAD_USER_INPUT', field });
   }
   if (error.path) return copyWith(error, { ...extensions, code: 'INTERNAL_SERVER_ERROR' });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { commands, notifyCommands, type Sql, userProfiles, wallets } from '@gx/db';
 import type { TestDatabase } from '@gx/db/testing';
 import type { CommandPayload } from '@gx/schema';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type RunningApi, startApi } from '../index.js';
@@ -157,7 +157,7 @@ export async function moveCommands(
   database: TestDatabase,
   ids: string[],
   status: string,
-  extra: Partial<typeof commands.$inferInsert> = {},
+  extra: { [K in keyof typeof commands.$inferInsert]?: (typeof commands.$inferInsert)[K] | SQL } = {},
 ) {
   await database.db.transaction(async (tx) => {
     await tx
