@@ -4,18 +4,20 @@ import type { Logger } from '@gx/runtime';
 import type { CommandResult } from '@gx/schema';
 import type { SubmitterMetrics } from './metrics.js';
 import type { ClaimedCommand } from './plan.js';
-import { applyOutcomes } from './sql/applyOutcomes.js';
 import { loadEnvelope } from './sql/ledgerTransaction.js';
 import { markConflict } from './sql/markConflict.js';
 import { markDead } from './sql/markDead.js';
 import { markResubmitted } from './sql/markResubmitted.js';
-import { LeaseLostError, recordSubmission } from './sql/recordSubmission.js';
+import { LeaseLostError } from './sql/recordSubmissions.js';
 import { type RetrySettings, releaseClaims, scheduleRetry } from './sql/scheduleRetry.js';
+import type { StatusWriter } from './statusWriter.js';
 import { toLedgerCommand } from './toLedgerCommand.js';
 
 export interface BatchContext {
   db: Db;
   ledger: Ledger;
+  /** Group commit of submissions and outcomes. */
+  writer: StatusWriter;
   workerId: string;
   maxAttempts: number;
   backoff: RetrySettings;
@@ -101,8 +103,7 @@ async function send(ctx: BatchContext, commands: readonly ClaimedCommand[], spli
     return;
   }
   try {
-    await recordSubmission(ctx.db, {
-      workerId: ctx.workerId,
+    await ctx.writer.record({
       transactionId: prepared.transactionId,
       envelope: prepared.envelope,
       commandIds: ids(commands),
@@ -169,7 +170,7 @@ async function settle(
     if (result.outcome === 'REJECTED') rejected.push({ id: result.commandId, reason: result.reason });
     else committed.push(result.commandId);
   }
-  await applyOutcomes(ctx.db, { workerId: ctx.workerId, committed, rejected, ...(ledger ? { ledger } : {}) });
+  await ctx.writer.settle({ committed, rejected, ...(ledger ? { ledger } : {}) });
   ctx.metrics.processed.inc({ status: 'success' }, committed.length);
   ctx.metrics.processed.inc({ status: 'rejected' }, rejected.length);
   const done = committed.map((id) => mine.get(id)!);

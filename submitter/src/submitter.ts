@@ -8,6 +8,7 @@ import { type BatchContext, processBatch } from './processBatch.js';
 import { claimBatches } from './sql/claimBatches.js';
 import { releaseAll, renewLeases } from './sql/leases.js';
 import { queueStats } from './sql/queueStats.js';
+import { StatusWriter } from './statusWriter.js';
 
 export interface SubmitterSettings {
   workerId: string;
@@ -57,6 +58,7 @@ export class Submitter {
     this.#context = {
       db: deps.db,
       ledger: deps.ledger,
+      writer: new StatusWriter(deps.db, deps.settings.workerId, deps.logger),
       workerId: deps.settings.workerId,
       maxAttempts: deps.settings.maxAttempts,
       backoff: deps.settings.backoff,

@@ -1,10 +1,8 @@
-import { notifyCommands } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { type Executor, list } from './executor.js';
 
 export interface Outcomes {
-  workerId: string;
   /** The committed transaction, when the outcomes come from one. */
   ledger?: { transactionId: string; blockNumber: bigint };
   /** Applied now or before (a repeated command id): on the ledger. */
@@ -14,52 +12,60 @@ export interface Outcomes {
 }
 
 /**
- * Writes the ledger's verdict on claimed commands in one transaction: COMMITTED with the block,
- * or REJECTED with the chaincode's reason (a rejected registration frees its e-mail), releases
- * the claims, and sends one notice listing them. A status the projector already moved further
- * is left as it is.
+ * Writes the ledger's verdicts on claimed commands: COMMITTED with the block, or REJECTED with
+ * the chaincode's reason (a rejected registration frees its e-mail), and releases the claims.
+ * A status the projector already moved further is left as it is. Returns the ids it settled.
  */
-export async function applyOutcomes(db: Executor, outcomes: Outcomes): Promise<void> {
-  const { workerId, ledger, committed, rejected } = outcomes;
-  const all = [...committed, ...rejected.map((r) => r.id)];
-  if (all.length === 0) return;
-  await db.transaction(async (tx) => {
-    if (ledger) {
-      await tx.execute(sql`
-        update ledger_transactions set status = 'COMMITTED', validation_code = 0,
-               block_number = ${ledger.blockNumber.toString()}, updated_at = now()
-         where tx_id = ${ledger.transactionId}`);
-    }
-    if (committed.length > 0) {
-      await tx.execute(sql`
-        update commands
-           set status = 'COMMITTED', block_number = coalesce(block_number, ${ledger?.blockNumber.toString() ?? null}),
-               committed_at = now(), updated_at = now(), error_code = null, error_message = null
-         where id in ${list(committed)}
-           and locked_by = ${workerId}
-           and status in ${list(allowedFrom('submitter', 'COMMITTED'))}`);
-    }
-    if (rejected.length > 0) {
-      const verdicts = sql.join(
-        rejected.map((r) => sql`(${r.id}::uuid, ${r.reason})`),
-        sql`, `,
-      );
-      await tx.execute(sql`
-        with refused as (
-          update commands c
-             set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
-                 block_number = coalesce(c.block_number, ${ledger?.blockNumber.toString() ?? null}),
-                 updated_at = now()
-            from (values ${verdicts}) as v(id, reason)
-           where c.id = v.id
-             and c.locked_by = ${workerId}
-             and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
-          returning c.id, c.type)
-        delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`);
-    }
+export async function applyOutcomes(
+  tx: Executor,
+  workerId: string,
+  all: readonly Outcomes[],
+): Promise<string[]> {
+  const block = (o: Outcomes) => o.ledger?.blockNumber.toString() ?? null;
+  const ledgers = all.flatMap((o) => (o.ledger ? [o.ledger] : []));
+  if (ledgers.length > 0) {
+    const rows = sql.join(
+      ledgers.map((l) => sql`(${l.transactionId}, ${l.blockNumber.toString()}::bigint)`),
+      sql`, `,
+    );
     await tx.execute(sql`
-      update commands set locked_by = null, locked_at = null
-       where id in ${list(all)} and locked_by = ${workerId}`);
-    await notifyCommands(tx, all);
-  });
+      update ledger_transactions l
+         set status = 'COMMITTED', validation_code = 0, block_number = v.block, updated_at = now()
+        from (values ${rows}) as v(tx_id, block)
+       where l.tx_id = v.tx_id`);
+  }
+  const committed = all.flatMap((o) => o.committed.map((id) => sql`(${id}::uuid, ${block(o)}::bigint)`));
+  if (committed.length > 0) {
+    await tx.execute(sql`
+      update commands c
+         set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
+             committed_at = now(), updated_at = now(), error_code = null, error_message = null
+        from (values ${sql.join(committed, sql`, `)}) as v(id, block)
+       where c.id = v.id
+         and c.locked_by = ${workerId}
+         and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`);
+  }
+  const rejected = all.flatMap((o) =>
+    o.rejected.map((r) => sql`(${r.id}::uuid, ${r.reason}, ${block(o)}::bigint)`),
+  );
+  if (rejected.length > 0) {
+    await tx.execute(sql`
+      with refused as (
+        update commands c
+           set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
+               block_number = coalesce(c.block_number, v.block), updated_at = now()
+          from (values ${sql.join(rejected, sql`, `)}) as v(id, reason, block)
+         where c.id = v.id
+           and c.locked_by = ${workerId}
+           and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
+        returning c.id, c.type)
+      delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`);
+  }
+  const ids = all.flatMap((o) => [...o.committed, ...o.rejected.map((r) => r.id)]);
+  if (ids.length > 0) {
+    await tx.execute(
+      sql`update commands set locked_by = null, locked_at = null where id in ${list(ids)} and locked_by = ${workerId}`,
+    );
+  }
+  return ids;
 }

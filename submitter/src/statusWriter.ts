@@ -1,0 +1,115 @@
+import { type Db, notifyCommands } from '@gx/db';
+import type { Logger } from '@gx/runtime';
+import { applyOutcomes, type Outcomes } from './sql/applyOutcomes.js';
+import { recordSubmissions, type Submission } from './sql/recordSubmissions.js';
+
+interface Pending<T> {
+  item: T;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit of the hot status writes. Many transactions are in flight; the submissions and
+ * outcomes that arrive while one database transaction is being written go together into the next
+ * one, with one notice listing all their commands. One PostgreSQL commit per group instead of two
+ * per Fabric transaction keeps the submitter's bookkeeping small beside the client's own CPU.
+ */
+export class StatusWriter {
+  readonly #db: Db;
+  readonly #workerId: string;
+  readonly #logger: Logger;
+  #submissions: Pending<Submission>[] = [];
+  #outcomes: Pending<Outcomes>[] = [];
+  #flushing: Promise<void> | undefined;
+  #scheduled = false;
+
+  constructor(db: Db, workerId: string, logger: Logger) {
+    this.#db = db;
+    this.#workerId = workerId;
+    this.#logger = logger;
+  }
+
+  /** Resolves once recorded; rejects with `LeaseLostError` if the lease on its commands was lost. */
+  record(submission: Submission): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#submissions.push({ item: submission, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  settle(outcomes: Outcomes): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#outcomes.push({ item: outcomes, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // Let what arrives in the same turn of the event loop join, and wait for a write under way.
+    setImmediate(() => {
+      const previous = this.#flushing ?? Promise.resolve();
+      this.#flushing = previous.then(() => this.#flush());
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#scheduled = false;
+    const submissions = this.#submissions;
+    const outcomes = this.#outcomes;
+    this.#submissions = [];
+    this.#outcomes = [];
+    if (submissions.length === 0 && outcomes.length === 0) return;
+    try {
+      await this.#db.transaction(async (tx) => {
+        const ids: string[] = [];
+        if (submissions.length > 0)
+          ids.push(
+            ...(await recordSubmissions(
+              tx,
+              this.#workerId,
+              submissions.map((p) => p.item),
+            )),
+          );
+        if (outcomes.length > 0)
+          ids.push(
+            ...(await applyOutcomes(
+              tx,
+              this.#workerId,
+              outcomes.map((p) => p.item),
+            )),
+          );
+        await notifyCommands(tx, ids);
+      });
+      for (const pending of [...submissions, ...outcomes]) pending.resolve();
+    } catch (error) {
+      if (submissions.length + outcomes.length === 1) {
+        for (const pending of [...submissions, ...outcomes]) pending.reject(error);
+        return;
+      }
+      // One member spoiled the group (a lost lease): write each on its own, so only it fails.
+      this.#logger.debug(
+        { err: error, group: submissions.length + outcomes.length },
+        'group write failed; writing one by one',
+      );
+      for (const pending of submissions)
+        await this.#alone(pending, (tx) => recordSubmissions(tx, this.#workerId, [pending.item]));
+      for (const pending of outcomes)
+        await this.#alone(pending, (tx) => applyOutcomes(tx, this.#workerId, [pending.item]));
+    }
+  }
+
+  async #alone<T>(
+    pending: Pending<T>,
+    write: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<string[]>,
+  ) {
+    try {
+      await this.#db.transaction(async (tx) => notifyCommands(tx, await write(tx)));
+      pending.resolve();
+    } catch (error) {
+      pending.reject(error);
+    }
+  }
+}
