@@ -61,10 +61,11 @@ export const commands = pgTable(
   (t) => [
     check('commands_type_check', oneOf(t.type, commandTypes)),
     check('commands_status_check', oneOf(t.status, commandStatuses)),
-    // The submitter's claim walks this in seq order (per-aggregate order), filtering due and unleased rows.
+    // The submitter's claim walks this in seq order (per-aggregate order): unclaimed rows only, so
+    // the thousands of rows in flight are never read and skipped. Stale leases are cleared first.
     index('commands_claimable_idx')
       .on(t.seq)
-      .where(sql`${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),
+      .where(sql`${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING') and ${t.lockedBy} is null`),
     index('commands_aggregate_in_flight_idx')
       .on(t.aggregateId, t.seq)
       .where(sql`${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),

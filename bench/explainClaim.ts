@@ -1,0 +1,39 @@
+// Prints the plan of the submitter's claim query on a queue of 20,000 waiting and 20,000 finished
+// commands (for the closing note; not part of `pnpm bench`).
+import { connect } from '@gx/db';
+import { sql } from 'drizzle-orm';
+import { insertCommands, newUser, profileUpdate, transferring } from './lib/commands.js';
+import { BenchStack } from './lib/stack.js';
+
+const stack = new BenchStack();
+try {
+  await stack.startDatabase();
+  const { db, close } = connect(stack.databaseUrl);
+  const users = Array.from({ length: 1_000 }, newUser);
+  const pick = () => users[Math.floor(Math.random() * users.length)]!;
+  await insertCommands(
+    db,
+    Array.from({ length: 40_000 }, (_, i) =>
+      i % 5 ? transferring(pick(), pick(), '1') : profileUpdate(pick()),
+    ),
+  );
+  await db.execute(sql`update commands set status = 'PROJECTED' where seq <= 20000`);
+  await db.execute(
+    sql`update commands set locked_by = 'w', locked_at = now() where seq between 20001 and 21600`,
+  );
+  await db.execute(sql`analyze commands`);
+  const plan = await db.execute<{ 'QUERY PLAN': string }>(sql`
+    explain (analyze, buffers, costs off)
+    select id, seq, type, status, aggregate_id, touches, payload, attempts, ledger_tx_id, correlation_id, created_at
+      from commands
+     where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+       and locked_by is null
+       and next_attempt_at <= now()
+     order by seq
+     limit 3200
+       for update skip locked`);
+  process.stdout.write(`${plan.map((r) => r['QUERY PLAN']).join('\n')}\n`);
+  await close();
+} finally {
+  await stack.stop();
+}
