@@ -89,7 +89,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   await committer.init(channelName);
 
   const msp = new Msp(mspId, pki.orgCaCertPem);
-  const endorsements = new EndorsementCache(options.endorsementTtlMs ?? 5 * 60_000, 100_000);
+  const endorsements = new EndorsementCache(options.endorsementTtlMs ?? 5 * 60_000, 10_000);
   const endorser = new Endorser(
     {
       chaincodeName: 'gx',

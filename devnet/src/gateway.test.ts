@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { type Contract, EndorseError, GatewayError, type Network } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -27,6 +30,42 @@ afterAll(async () => {
   client?.close();
   await devnet?.stop();
   await data?.remove();
+});
+
+describe('connection files', () => {
+  test('connection.json has exactly the documented shape, with the bound port', async () => {
+    const profile = JSON.parse(
+      await readFile(path.join(devnet.connectionDir, 'connection.json'), 'utf8'),
+    ) as object;
+    expect(Object.keys(profile)).toEqual(['endpoint', 'hostOverride', 'mspId', 'channel', 'chaincode']);
+    expect(profile).toEqual({
+      endpoint: `127.0.0.1:${devnet.port}`,
+      hostOverride: 'localhost',
+      mspId: 'GxMSP',
+      channel: 'gx-channel',
+      chaincode: 'gx',
+    });
+    expect(devnet.endpoint).toBe(`127.0.0.1:${devnet.port}`);
+  });
+
+  test('the client key is PKCS#8 and the TLS server certificate names localhost and 127.0.0.1', async () => {
+    const key = await readFile(path.join(devnet.connectionDir, 'client-key.pem'), 'utf8');
+    expect(key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(createPrivateKey(key).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    const ca = await readFile(path.join(devnet.connectionDir, 'tls-ca.pem'));
+    const subjectAltName = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect(
+        { host: '127.0.0.1', port: devnet.port, servername: 'localhost', ca, ALPNProtocols: ['h2'] },
+        () => {
+          resolve(socket.getPeerCertificate().subjectaltname ?? '');
+          socket.destroy();
+        },
+      );
+      socket.on('error', reject);
+    });
+    expect(subjectAltName).toContain('DNS:localhost');
+    expect(subjectAltName).toContain('IP Address:127.0.0.1');
+  });
 });
 
 describe('the official client against devnet', () => {

@@ -72,8 +72,15 @@ export const gatewayServiceDefinition: ServiceDefinition = {
   ChaincodeEvents: rawMethod('ChaincodeEvents', true),
 };
 
-const policyFailure = (channelId: string) =>
-  `failed evaluating policy on signed data during check policy [/Channel/Application/Writers]: [implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied] (channel ${channelId})`;
+/** The ACL check of CommitStatus and ChaincodeEvents (Fabric's default ACL: the channel's Readers), as a peer words its refusal. */
+function aclRefusal(channelId: string, knownChannel: boolean): RpcError {
+  return new RpcError(
+    status.PERMISSION_DENIED,
+    knownChannel
+      ? "failed evaluating policy on signed data during check policy [/Channel/Application/Readers]: [implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Readers' sub-policies to be satisfied]"
+      : `Failed to get policy manager for channel [${channelId}]`,
+  );
+}
 
 /**
  * The handlers, with Fabric's gateway semantics and error mapping (internal/pkg/gateway):
@@ -225,11 +232,12 @@ export function gatewayService(parts: GatewayParts): UntypedServiceImplementatio
       () => gateway.CommitStatusRequest.deserializeBinary(requestBytes),
       'invalid status request: ',
     );
+    const knownChannel = statusRequest.getChannelId() === settings.channelId;
     if (
-      statusRequest.getChannelId() !== settings.channelId ||
+      !knownChannel ||
       !parts.msp.authenticate(statusRequest.getIdentity_asU8(), requestBytes, signed.getSignature_asU8())
     ) {
-      throw new RpcError(status.PERMISSION_DENIED, policyFailure(statusRequest.getChannelId()));
+      throw aclRefusal(statusRequest.getChannelId(), knownChannel);
     }
     const wait = parts.commitStatus.wait(statusRequest.getTransactionId());
     call.once('cancelled', wait.cancel);
@@ -255,11 +263,12 @@ export function gatewayService(parts: GatewayParts): UntypedServiceImplementatio
         () => gateway.ChaincodeEventsRequest.deserializeBinary(requestBytes),
         'invalid chaincode events request: ',
       );
+      const knownChannel = request.getChannelId() === settings.channelId;
       if (
-        request.getChannelId() !== settings.channelId ||
+        !knownChannel ||
         !parts.msp.authenticate(request.getIdentity_asU8(), requestBytes, signed.getSignature_asU8())
       ) {
-        throw new RpcError(status.PERMISSION_DENIED, policyFailure(request.getChannelId()));
+        throw aclRefusal(request.getChannelId(), knownChannel);
       }
       const afterTransactionId = request.getAfterTransactionId();
       const after = afterTransactionId ? parts.store.getTx(afterTransactionId) : undefined;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { type ChaincodeEvent, checkpointers, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -66,11 +68,19 @@ describe('persistence', () => {
       ),
     );
     const height = devnet.chainHeight();
+    const identityFiles = () =>
+      Promise.all(
+        ['client-cert.pem', 'client-key.pem', 'tls-ca.pem'].map((f) =>
+          readFile(path.join(devnet.connectionDir, f), 'utf8'),
+        ),
+      );
+    const identitiesBefore = await identityFiles();
     const before = (await take(await network().getChaincodeEvents('gx', { startBlock: 0n }), 8)).map(summary);
     expect(new Set(before.map((e) => e.blockNumber)).size).toBeLessThan(8);
 
     await restart();
     expect(devnet.chainHeight()).toBe(height);
+    expect(await identityFiles()).toEqual(identitiesBefore);
     const replayed = (await take(await network().getChaincodeEvents('gx', { startBlock: 0n }), 8)).map(
       summary,
     );

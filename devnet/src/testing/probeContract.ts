@@ -48,6 +48,14 @@ export class ProbeContract extends Contract {
     return JSON.stringify({ mspId: ctx.clientIdentity.getMSPID(), id: ctx.clientIdentity.getID() });
   }
 
+  /** Sets an event whose payload is `size` bytes, writing nothing. */
+  async Emit(ctx: Context, sequence: string, size: string): Promise<void> {
+    ctx.stub.setEvent(
+      'Emitted',
+      Buffer.concat([Buffer.from(`${sequence}:`), Buffer.alloc(Number(size), 120)]),
+    );
+  }
+
   async Stall(): Promise<void> {
     await new Promise(() => undefined);
   }
