@@ -48,12 +48,10 @@ export class GraphiQLPage {
     };
   }
 
-  /** Whether a request is a browser asking for the page (GET, HTML accepted, no query). */
+  /** Whether a request is a browser navigating to the page (GET, HTML accepted; `?query=` prefills the editor). */
   static wanted(request: IncomingMessage): boolean {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    if (!(request.headers.accept ?? '').includes('text/html')) return false;
-    const query = (request.url ?? '').split('?')[1] ?? '';
-    return !new URLSearchParams(query).has('query');
+    return (request.headers.accept ?? '').includes('text/html');
   }
 
   serve(request: IncomingMessage, res: ServerResponse): void {
