@@ -74,8 +74,10 @@ async function open(query: string): Promise<Page> {
 
 async function responseText(page: Page, contains: string) {
   const response = page.locator('.graphiql-response');
-  await expect.poll(() => response.innerText(), { timeout: 15_000 }).toContain(contains);
-  return response.innerText();
+  await expect
+    .poll(async () => (await response.textContent()) ?? '', { timeout: 15_000 })
+    .toContain(contains);
+  return (await response.textContent()) ?? '';
 }
 
 describe('GraphiQL', () => {
