@@ -51,10 +51,15 @@ export function createHttpHandler({ yoga, settings, metrics, health, logger }: H
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = routes.has(path) ? path : 'unmatched';
     const method = req.method ?? 'GET';
-    res.once('finish', () => {
-      metrics.observeHttp(method, route, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
-    });
     const requestId = requestIdOf(req.headers['x-request-id']) ?? randomUUID();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.observeHttp(method, route, res.statusCode, seconds);
+      logger.debug(
+        { requestId, method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+        'request',
+      );
+    });
     res.setHeader('X-Request-Id', requestId);
     applySecurityHeaders(res);
     try {

@@ -218,6 +218,10 @@ export async function insertCommand<T extends CommandType>(
     await spec.afterInsert?.(tx, id);
   });
   services.outbox.poke();
+  services.logger.debug(
+    { commandId: id, type: spec.type, correlationId: identity.correlationId },
+    'command accepted',
+  );
   return { commandId: id, status: 'ACCEPTED', profileId };
 }
 
