@@ -90,8 +90,10 @@ function operationErrors(outcome: Awaited<Followed['ended']>) {
 }
 
 /** Opens a raw socket with the graphql-ws protocol and reports how it closes. */
-function rawSocket(api: RunningApi, connectionParams: Record<string, unknown>) {
-  const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+function rawSocket(api: RunningApi, connectionParams: Record<string, unknown>, origin?: string) {
+  const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', {
+    ...(origin ? { origin } : {}),
+  });
   const pings: number[] = [];
   socket.on('ping', () => pings.push(Date.now()));
   const acked = new Promise<void>((resolve) => {
@@ -102,10 +104,14 @@ function rawSocket(api: RunningApi, connectionParams: Record<string, unknown>) {
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     socket.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
   });
+  const refused = new Promise<number>((resolve) => {
+    socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+  });
+  socket.on('error', () => {});
   socket.on('open', () =>
     socket.send(JSON.stringify({ type: 'connection_init', payload: connectionParams })),
   );
-  return { socket, acked, closed, pings };
+  return { socket, acked, closed, pings, refused };
 }
 
 let database: TestDatabase;
@@ -245,6 +251,7 @@ describe('WebSocket connections', () => {
       WS_PING_MS: '200',
       WS_MAX_CONNECTIONS_PER_USER: '2',
       WS_MAX_SUBSCRIPTIONS_PER_USER: '2',
+      CORS_ORIGINS: 'https://app.example.com',
     });
   });
   afterAll(() => second?.stop());
@@ -297,6 +304,28 @@ describe('WebSocket connections', () => {
     await Promise.all([a.states$(1), b.states$(1)]);
     const third = operationErrors(await endedWith(follow(c, receipts[2]!.commandId)));
     expect(third[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('refuses an upgrade from an origin outside CORS_ORIGINS', async () => {
+    expect(await rawSocket(second, {}, 'https://evil.example').refused).toBe(403);
+    const allowed = rawSocket(second, {}, 'https://app.example.com');
+    await allowed.acked;
+    allowed.socket.close();
+  });
+
+  it('ends the subscriptions of a client that goes away', async () => {
+    const active = async () =>
+      Number(
+        /^graphql_subscriptions_active (\d+)/m.exec(await (await fetch(`${second.url}/metrics`)).text())?.[1],
+      );
+    const before = await active();
+    const receipt = await update(alice);
+    const c = wsClient(second, { authorization: `Bearer ${alice.accessToken}` });
+    const followed = follow(c, receipt.commandId);
+    await followed.states$(1);
+    expect(await active()).toBe(before + 1);
+    await c.dispose();
+    await expect.poll(active, { timeout: 5_000 }).toBe(before);
   });
 
   it('works across api processes: a change committed anywhere reaches every process', async () => {
