@@ -77,6 +77,18 @@ export async function lockCheckpoint(tx: DbTransaction, name: string, expected: 
   if (!found || !samePosition(found, expected)) throw new CheckpointMovedError(name, expected, found);
 }
 
+/** Locks the checkpoint row (creating it at the beginning if needed) and returns where it stands. */
+export async function holdCheckpoint(tx: DbTransaction, name: string): Promise<Position> {
+  await tx.insert(projectorCheckpoints).values({ name, blockNumber: 0n, txId: null }).onConflictDoNothing();
+  const [row] = await tx
+    .select()
+    .from(projectorCheckpoints)
+    .where(eq(projectorCheckpoints.name, name))
+    .for('update');
+  if (!row) throw new Error(`checkpoint ${name} vanished`);
+  return toPosition(row);
+}
+
 /**
  * The fence: moves the checkpoint from `from` to `to` only if it is still at `from` (compare-and-set),
  * so a stale leader can never move it; otherwise throws `CheckpointMovedError` and the caller's

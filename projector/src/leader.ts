@@ -122,3 +122,30 @@ function forever(url: string): string {
   parsed.searchParams.set('idle_timeout', '0');
   return parsed.toString();
 }
+
+export interface LeaderSession {
+  pid: number;
+  applicationName: string;
+  clientAddress: string | null;
+  since: string;
+}
+
+/** Which database session holds the projector lock right now, if any. */
+export async function findLeader(sql: Sql, lockName = leaderLockName): Promise<LeaderSession | undefined> {
+  const [row] = await sql<
+    { pid: number; application_name: string; client_addr: string | null; since: string }[]
+  >`
+    with lock as (select hashtextextended(${lockName}, 0) as k)
+    select a.pid, a.application_name, a.client_addr::text as client_addr, a.backend_start::text as since
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid, lock
+    where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+      and l.classid = ((lock.k >> 32) & 4294967295)::oid and l.objid = (lock.k & 4294967295)::oid`;
+  return row
+    ? {
+        pid: row.pid,
+        applicationName: row.application_name,
+        clientAddress: row.client_addr,
+        since: row.since,
+      }
+    : undefined;
+}

@@ -1,7 +1,8 @@
 import { type DbTransaction, notifyCommands } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import { advanceCheckpoint, lockCheckpoint, type Position } from './checkpoint.js';
-import { applyEvent } from './handlers/index.js';
+import { addKeys, applyEvent } from './handlers/index.js';
+import { type ReadModelKeys, ReadModelTransaction } from './model/readModelTransaction.js';
 import { freeEmails } from './sql/freeEmails.js';
 import { loadCommands } from './sql/loadCommands.js';
 import { type MovedCommand, markProjected } from './sql/markProjected.js';
@@ -37,8 +38,8 @@ export interface ProjectionOutcome {
 
 /**
  * Everything one database transaction does for a group of events (one block, or several while
- * behind): lock and check the checkpoint, apply each domain event in ledger order, finish the
- * commands, quarantine what failed validation, move the checkpoint (compare-and-set), and one
+ * behind): lock and check the checkpoint, load the command rows and the read-model rows the events
+ * touch, apply each domain event in ledger order, write the changed rows back, finish the commands, quarantine what failed validation, move the checkpoint (compare-and-set), and one
  * `gx_command` NOTIFY naming the commands it moved (delivered at commit).
  */
 export async function projectEvents(
@@ -52,10 +53,16 @@ export async function projectEvents(
   await lockCheckpoint(tx, checkpoint, from);
 
   const ids = new Set<string>();
+  const keys: ReadModelKeys = { profiles: new Set(), wallets: new Set() };
   for (const event of events) {
-    for (const work of event.work) if (work.kind === 'apply') ids.add(work.commandId);
+    for (const work of event.work) {
+      if (work.kind !== 'apply') continue;
+      ids.add(work.commandId);
+      addKeys(keys, work.event);
+    }
   }
   const rows = await loadCommands(tx, [...ids]);
+  const models = await ReadModelTransaction.load(tx, keys);
   const now = new Date().toISOString();
 
   const applied: { id: string; block: bigint }[] = [];
@@ -85,7 +92,7 @@ export async function projectEvents(
             command,
             at: command?.createdAt ?? now,
           },
-          tx,
+          models,
         );
         applied.push({ id: work.commandId, block: event.blockNumber });
       } else if (work.kind === 'reject') {
@@ -101,6 +108,8 @@ export async function projectEvents(
       }
     }
   }
+
+  await models.save(tx);
 
   let projected: MovedCommand[] = [];
   let rejectedIds: string[] = [];

@@ -1,5 +1,5 @@
-import type { DbTransaction } from '@gx/db';
 import type { DomainEventName } from '@gx/schema';
+import type { ReadModelTransaction } from '../model/readModelTransaction.js';
 import { kycReviewed } from './kycReviewed.js';
 import { kycSubmitted } from './kycSubmitted.js';
 import { profileUpdated } from './profileUpdated.js';
@@ -7,6 +7,7 @@ import { transferCompleted } from './transferCompleted.js';
 import type { Handler, Projected } from './types.js';
 import { userCreated } from './userCreated.js';
 
+export { addKeys } from './keys.js';
 export type { CommandRecord, Handler, Projected } from './types.js';
 
 /** Domain event name → its read-model handler: the one place events are wired to handlers. */
@@ -19,6 +20,6 @@ export const handlers: { [N in DomainEventName]: Handler<N> } = {
 };
 
 /** Applies one domain event through its handler. */
-export function applyEvent(event: Projected<DomainEventName>, tx: DbTransaction): Promise<void> {
+export function applyEvent(event: Projected<DomainEventName>, tx: ReadModelTransaction): Promise<void> {
   return (handlers[event.name] as Handler<DomainEventName>)(event, tx);
 }

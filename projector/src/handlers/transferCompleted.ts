@@ -1,5 +1,4 @@
-import { transactions, wallets } from '@gx/db';
-import { sql } from 'drizzle-orm';
+import type { ReadModelTransaction } from '../model/readModelTransaction.js';
 import { type Handler, personalField } from './types.js';
 
 /**
@@ -9,33 +8,54 @@ import { type Handler, personalField } from './types.js';
  * command row for a wallet the read model lacks.
  */
 export const transferCompleted: Handler<'TransferCompleted'> = async (event, tx) => {
-  const { at } = event;
   const { commandId, fromWalletId, toWalletId, amount, fromBalance, toBalance } = event.payload;
-  const block = event.blockNumber;
-  await tx.execute(sql`
-    with to_wallet as (
-      update ${wallets} set balance = ${toBalance}::numeric, block_number = ${block}, updated_at = ${at}
-      where id = ${toWalletId} and block_number <= ${block}
-    ),
-    from_wallet as (
-      update ${wallets} set balance = ${fromBalance}::numeric, block_number = ${block}, updated_at = ${at}
-      where id = ${fromWalletId}::uuid and block_number <= ${block}
-    ),
-    sides (wallet_id, direction, counterparty_wallet_id, profile_hint, counterparty_hint) as (
-      values
-        (${toWalletId}::uuid, 'IN', ${fromWalletId}::uuid,
-          ${personalField(event.command, 'toProfileId')}::uuid, ${personalField(event.command, 'fromProfileId')}::uuid),
-        (${fromWalletId}::uuid, 'OUT', ${toWalletId}::uuid,
-          ${personalField(event.command, 'fromProfileId')}::uuid, ${personalField(event.command, 'toProfileId')}::uuid)
-    )
-    insert into ${transactions} (command_id, wallet_id, profile_id, fabric_tx_id, block_number, direction,
-      amount, counterparty_profile_id, counterparty_wallet_id, memo, created_at)
-    select ${commandId}, s.wallet_id, coalesce(w.profile_id, s.profile_hint), ${event.transactionId}, ${block},
-      s.direction, ${amount}::numeric, coalesce(cw.profile_id, s.counterparty_hint), s.counterparty_wallet_id,
-      ${personalField(event.command, 'memo')}, ${at}
-    from sides s
-    left join ${wallets} w on w.id = s.wallet_id
-    left join ${wallets} cw on cw.id = s.counterparty_wallet_id
-    where s.wallet_id is not null and coalesce(w.profile_id, s.profile_hint) is not null
-    on conflict (command_id, direction) do nothing`);
+  setBalance(tx, toWalletId, toBalance, event.blockNumber, event.at);
+  if (fromWalletId && fromBalance !== null)
+    setBalance(tx, fromWalletId, fromBalance, event.blockNumber, event.at);
+
+  const toProfile = tx.wallet(toWalletId)?.profileId ?? personalField(event.command, 'toProfileId');
+  const fromProfile = fromWalletId
+    ? (tx.wallet(fromWalletId)?.profileId ?? personalField(event.command, 'fromProfileId'))
+    : null;
+  const side = {
+    commandId,
+    fabricTxId: event.transactionId,
+    blockNumber: event.blockNumber,
+    amount,
+    memo: personalField(event.command, 'memo'),
+    createdAt: event.at,
+  };
+  if (toProfile) {
+    tx.recordTransaction({
+      ...side,
+      walletId: toWalletId,
+      profileId: toProfile,
+      direction: 'IN',
+      counterpartyProfileId: fromProfile,
+      counterpartyWalletId: fromWalletId,
+    });
+  }
+  if (fromWalletId && fromProfile) {
+    tx.recordTransaction({
+      ...side,
+      walletId: fromWalletId,
+      profileId: fromProfile,
+      direction: 'OUT',
+      counterpartyProfileId: toProfile,
+      counterpartyWalletId: toWalletId,
+    });
+  }
 };
+
+function setBalance(
+  tx: ReadModelTransaction,
+  walletId: string,
+  balance: string,
+  block: bigint,
+  at: string,
+): void {
+  const wallet = tx.wallet(walletId);
+  if (wallet && wallet.blockNumber <= block) {
+    tx.saveWallet({ ...wallet, balance, blockNumber: block, updatedAt: at });
+  }
+}

@@ -1,13 +1,16 @@
-import type { DbTransaction } from '@gx/db';
 import type { DomainEventName, domainEvents } from '@gx/schema';
 import type { z } from 'zod';
+import type { ReadModelTransaction } from '../model/readModelTransaction.js';
 
 /** The command row behind an event: its personal fields and acceptance time stay off the ledger. */
 export interface CommandRecord {
   id: string;
   type: string;
   payload: Record<string, unknown>;
-  /** Acceptance time, as Postgres wrote it (microseconds kept): the read models' timestamps, so a replay writes equal rows. */
+  /**
+   * Acceptance time, as Postgres wrote it (to the microsecond): the read models' timestamps, so a
+   * replay writes equal rows.
+   */
   createdAt: string;
 }
 
@@ -25,10 +28,14 @@ export interface Projected<N extends DomainEventName> {
 }
 
 /**
- * One read-model change: a plain function of the event and the transaction (which also moves the
- * checkpoint). Each is idempotent on its own, a second line of defence behind the checkpoint.
+ * One read-model change: a plain function of the event and the transaction's read models (the
+ * rows the group touches, written back with the checkpoint). Each is idempotent on its own, a
+ * second line of defence behind the checkpoint: applied twice, it leaves the same rows.
  */
-export type Handler<N extends DomainEventName> = (event: Projected<N>, tx: DbTransaction) => Promise<void>;
+export type Handler<N extends DomainEventName> = (
+  event: Projected<N>,
+  tx: ReadModelTransaction,
+) => Promise<void>;
 
 /** A text field of the command row's payload (a personal field), or null. */
 export function personalField(command: CommandRecord | undefined, name: string): string | null {
