@@ -10,6 +10,7 @@ import { createApiYoga } from './graphql/yoga.js';
 import { ApiMetrics } from './http/metrics.js';
 import { RateLimits } from './http/rateLimits.js';
 import { createHttpHandler } from './http/server.js';
+import { safeError } from './safeError.js';
 import { readCommands } from './services/commands.js';
 import type { Services } from './services/context.js';
 import { Hmacs } from './services/hmac.js';
@@ -127,7 +128,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   }
   void services.passwords
     .warm()
-    .catch((error: unknown) => logger.warn({ err: error }, 'bcrypt warm-up failed'));
+    .catch((error: unknown) => logger.warn({ error: safeError(error) }, 'bcrypt warm-up failed'));
 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(env.API_HOST)}:${port}`;

@@ -4,6 +4,7 @@ import { resolveDatabase } from '@gx/db';
 import { createLogger, onShutdown } from '@gx/runtime';
 import { startApi } from './api.js';
 import { loadApiConfig } from './config.js';
+import { safeError } from './safeError.js';
 
 const config = loadApiConfig();
 const logger = createLogger({
@@ -18,7 +19,7 @@ const database = await resolveDatabase(config, logger).catch((error: Error) => {
   process.exit(1);
 });
 const api = await startApi({ config, databaseUrl: database.url, logger }).catch((error: Error) => {
-  logger.fatal({ err: error }, 'api failed to start');
+  logger.fatal({ error: safeError(error) }, 'api failed to start');
   process.exit(1);
 });
 

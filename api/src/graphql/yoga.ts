@@ -8,6 +8,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { bearerToken, type Viewer } from '../auth/tokens.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { ApiMetrics } from '../http/metrics.js';
+import { safeError } from '../safeError.js';
 import type { Services } from '../services/context.js';
 import type { CommandStatusHub } from '../subscriptions/commandStatusHub.js';
 import type { GraphQLContext } from './context.js';
@@ -91,7 +92,10 @@ export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): 
       info: (...args: unknown[]) => logger.info({ yoga: args }, 'yoga'),
       warn: (...args: unknown[]) => logger.warn({ yoga: args }, 'yoga'),
       error: (error: unknown, ...rest: unknown[]) =>
-        logger.error({ err: error, ...(rest.length ? { more: rest } : {}) }, 'unexpected error'),
+        logger.error(
+          { error: safeError(error), ...(rest.length ? { more: rest.map(safeError) } : {}) },
+          'unexpected error',
+        ),
     },
     context: async (initial): Promise<GraphQLContext> => {
       const base = { services, hub, loaders: createLoaders(db) };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@gx/runtime';
 import type { ApiYoga } from '../graphql/yoga.js';
+import { safeError } from '../safeError.js';
 import type { ApiSettings } from '../settings.js';
 import { GraphiQLPage } from './graphiql.js';
 import { type HealthChecks, handleHealth } from './health.js';
@@ -85,7 +86,7 @@ export function createHttpHandler({ yoga, settings, metrics, health, logger }: H
       const { status, body } = await handleHealth(path, health);
       return sendJson(req, res, status, body);
     } catch (error) {
-      logger.error({ err: error, requestId, path }, 'request failed');
+      logger.error({ error: safeError(error), requestId, path }, 'request failed');
       if (!res.headersSent) sendJson(req, res, 500, { error: 'internal error' });
       else res.destroy();
     }

@@ -1,5 +1,6 @@
 import { channels, type Db, notify } from '@gx/db';
 import type { Logger } from '@gx/runtime';
+import { safeError } from '../safeError.js';
 
 /**
  * Wakes the submitter after a command commits: at most one `gx_outbox` NOTIFY per `coalesceMs` from
@@ -38,7 +39,7 @@ export class OutboxNotifier {
       await notify(this.#db, channels.outbox, '');
       this.#sent++;
     } catch (error) {
-      this.#logger.warn({ err: error }, 'gx_outbox notify failed; the submitter will poll');
+      this.#logger.warn({ error: safeError(error) }, 'gx_outbox notify failed; the submitter will poll');
     }
   }
 

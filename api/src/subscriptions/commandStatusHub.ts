@@ -2,6 +2,7 @@ import { channels, decodeCommandNotice, type NotificationListener } from '@gx/db
 import type { Logger } from '@gx/runtime';
 import { type CommandStatus, isTerminal } from '@gx/schema';
 import { RateLimitedError } from '../errors.js';
+import { safeError } from '../safeError.js';
 import type { CommandView } from '../services/commands.js';
 
 /** One subscriber's view of one command: the states it has yet to take, in order. */
@@ -218,7 +219,7 @@ export class CommandStatusHub {
         } catch (error) {
           failures++;
           this.#options.logger.warn(
-            { err: error, ids: part.length },
+            { error: safeError(error), ids: part.length },
             'reading watched commands failed; retrying',
           );
           for (const id of part) {
