@@ -7,6 +7,7 @@ import type { Logger } from '@gx/runtime';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { bearerToken, type Viewer } from '../auth/tokens.js';
 import { UnauthenticatedError } from '../errors.js';
+import { corsOptions } from '../http/cors.js';
 import type { ApiMetrics } from '../http/metrics.js';
 import { safeError } from '../safeError.js';
 import type { Services } from '../services/context.js';
@@ -67,7 +68,6 @@ export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): 
   const { settings } = services;
   const env = settings.env;
   const db = services.database.db;
-  const origins = settings.corsOrigins;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -76,16 +76,7 @@ export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): 
     multipart: false,
     batching: false,
     maxRequestBodySize: env.API_BODY_LIMIT_BYTES,
-    cors:
-      origins.length === 0
-        ? false
-        : {
-            origin: origins.includes('*') ? '*' : [...origins],
-            methods: ['GET', 'POST'],
-            allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
-            exposedHeaders: ['retry-after', 'x-request-id'],
-            maxAge: 600,
-          },
+    cors: corsOptions(settings.corsOrigins),
     maskedErrors: { isDev: env.NODE_ENV === 'development' },
     logging: {
       debug: (...args: unknown[]) => logger.debug({ yoga: args }, 'yoga'),

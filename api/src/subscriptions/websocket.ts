@@ -11,6 +11,7 @@ import { ApiError } from '../errors.js';
 import { toGraphQLError, withErrorCode, wsErrorJson } from '../graphql/errors.js';
 import { type ApiYoga, authenticate, type ServerContext, type WsCaller } from '../graphql/yoga.js';
 import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST } from '../graphqlJs.js';
+import { originAllowed } from '../http/cors.js';
 import type { ApiMetrics } from '../http/metrics.js';
 import { clientIp, requestIdOf } from '../http/request.js';
 import type { Services } from '../services/context.js';
@@ -37,10 +38,6 @@ export interface WebSocketOptions {
 }
 
 const maxTimer = 2 ** 31 - 1;
-
-function originAllowed(origins: readonly string[], origin: string | undefined): boolean {
-  return origin === undefined || origins.includes('*') || origins.includes(origin);
-}
 
 function refuseUpgrade(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
