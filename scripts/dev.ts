@@ -11,8 +11,9 @@ import {
 } from '@gx/runtime';
 import { devServices } from './services.js';
 import { Supervisor } from './supervisor.js';
+import { waitForPort } from './waitForPort.js';
 
-const config = loadConfig('dev', databaseServiceEnv({ API_PORT: portVar(4000) }));
+const config = loadConfig('dev', databaseServiceEnv({ API_PORT: portVar(4000), DEVNET_PORT: portVar(7051) }));
 const logger = createLogger({ service: 'dev', level: config.LOG_LEVEL, format: 'pretty' });
 
 const database = await resolveDatabase(config, logger, { adopt: true }).catch((error: Error) => {
@@ -29,10 +30,16 @@ const services = devServices(workspaceRoot(), {
   FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
   ADMIN_EMAILS: process.env.ADMIN_EMAILS ?? 'admin@example.com',
 });
-for (const service of services) supervisor.start(service);
+for (const service of services) {
+  supervisor.start(service);
+  // The workers read devnet's connection files at start: let it write them first.
+  if (service.name === 'devnet') await waitForPort(config.DEVNET_PORT, 60_000).catch(() => {});
+}
 logger.info({ services: services.map((s) => s.name) }, 'services started');
 if (services.some((s) => s.name === 'api')) {
-  logger.info(`GraphiQL: http://localhost:${config.API_PORT}/graphql`);
+  await waitForPort(config.API_PORT, 60_000)
+    .then(() => logger.info(`GraphiQL: http://localhost:${config.API_PORT}/graphql`))
+    .catch(() => logger.warn('the api did not open its port within a minute; see its log above'));
 }
 
 onShutdown(logger, async () => {
