@@ -93,6 +93,11 @@ class Watcher implements AsyncIterableIterator<CommandView> {
     this.close();
     return { value: undefined, done: true };
   }
+
+  async throw(error?: unknown): Promise<IteratorResult<CommandView>> {
+    this.close();
+    throw error;
+  }
 }
 
 export interface CommandWatch {
