@@ -1,0 +1,1 @@
+export { listeningPort, type ServiceProcess, startService } from './serviceProcess.js';
