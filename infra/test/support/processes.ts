@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { workspaceDir } from './paths.js';
+
+/** A service as its own process, started from source as `pnpm dev` starts it (scripts/services.ts). */
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  /** What its first matching log line said (a port, a folder). */
+  stop(): Promise<void>;
+  describe(): string;
+}
+
+/**
+ * Spawns `<service>/src/main.ts` with JSON logs and resolves once a log line yields what `ready`
+ * extracts from it; rejects with the process's output if it exits or stays silent first.
+ */
+export async function startService<T>(
+  service: string,
+  env: Record<string, string>,
+  ready: (line: Record<string, unknown>) => T | undefined,
+  timeoutMs = 60_000,
+): Promise<{ process: ServiceProcess; value: T }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@gx/source', path.join(workspaceDir, service, 'src', 'main.ts')],
+    {
+      cwd: path.join(workspaceDir, service),
+      env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const handle: ServiceProcess = {
+    name: service,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+    describe: () => `${service}:\n${output.slice(-30).join('\n')}`,
+  };
+  const value = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${service} not ready in ${timeoutMs} ms\n${handle.describe()}`)),
+      timeoutMs,
+    );
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      const found = ready(parsed);
+      if (found !== undefined) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${service} exited (${code}) before it was ready\n${handle.describe()}`));
+    });
+  });
+  return { process: handle, value };
+}
+
+/** The port of an ops or api server from its start-up line (`{port}` or `{url}`). */
+export function listeningPort(line: Record<string, unknown>): number | undefined {
+  if (typeof line.port === 'number' && line.port > 0) return line.port;
+  if (typeof line.url === 'string' && /listening/.test(String(line.msg)))
+    return Number(new URL(line.url).port);
+  return undefined;
+}
+
+/** Prometheus text exposition: the sample names each metric family stands for. */
+export function exportedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    const [, family, type] = match as unknown as [string, string, string];
+    names.add(family);
+    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(family + suffix);
+    if (type === 'summary') for (const suffix of ['_sum', '_count']) names.add(family + suffix);
+  }
+  return names;
+}
