@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type Database, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
+import { loggable } from './errors.js';
 
 /** The advisory lock every projector replica of one database competes for. */
 export const leaderLockName = 'gx:projector:main';
@@ -70,7 +71,10 @@ export class LeaderLock {
         if (!logged) this.#options.logger.info('standing by: another projector holds the lock');
         logged = true;
       } catch (error) {
-        this.#options.logger.warn({ err: error }, 'cannot reach the database to take the projector lock');
+        this.#options.logger.warn(
+          { err: loggable(error) },
+          'cannot reach the database to take the projector lock',
+        );
       }
       await sleep(this.#options.pollMs, undefined, { signal }).catch(() => {});
     }
@@ -97,7 +101,7 @@ export class LeaderLock {
       const [row] = await this.#sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
       pid = row?.pid;
     } catch (error) {
-      this.#options.logger.warn({ err: error }, 'lock session check failed');
+      this.#options.logger.warn({ err: loggable(error) }, 'lock session check failed');
     }
     if (!this.held || pid === this.#pid) return;
     this.#options.logger.error('projector lock lost: its database session ended');
@@ -136,7 +140,7 @@ export async function findLeader(sql: Sql, lockName = leaderLockName): Promise<L
     { pid: number; application_name: string; client_addr: string | null; since: string }[]
   >`
     with lock as (select hashtextextended(${lockName}, 0) as k)
-    select a.pid, a.application_name, a.client_addr::text as client_addr, a.backend_start::text as since
+    select a.pid, a.application_name, host(a.client_addr) as client_addr, a.backend_start::text as since
     from pg_locks l join pg_stat_activity a on a.pid = l.pid, lock
     where l.locktype = 'advisory' and l.granted and l.objsubid = 1
       and l.classid = ((lock.k >> 32) & 4294967295)::oid and l.objid = (lock.k & 4294967295)::oid`;

@@ -1,8 +1,9 @@
-import { connect, resolveDatabase } from '@gx/db';
-import { connectLedger } from '@gx/fabric';
-import { createLogger, loadConfig, onShutdown, startOpsServer } from '@gx/runtime';
+import { connect, type Database, type ResolvedDatabase, resolveDatabase } from '@gx/db';
+import { connectLedger, type Ledger } from '@gx/fabric';
+import { createLogger, loadConfig, type OpsServer, onShutdown, startOpsServer } from '@gx/runtime';
 import { Registry } from 'prom-client';
 import { fabricConnectionDir, projectorEnv } from './config.js';
+import { errorLine, loggable } from './errors.js';
 import { readLag } from './lag.js';
 import { ProjectorMetrics } from './metrics.js';
 import { Projector } from './projector.js';
@@ -15,14 +16,33 @@ const logger = createLogger({
   nodeEnv: config.NODE_ENV,
 });
 
+let resolved: ResolvedDatabase | undefined;
+let database: Database | undefined;
+let ledger: Ledger | undefined;
+let projector: Projector | undefined;
+let ops: OpsServer | undefined;
+let stopping = false;
+
+// SIGTERM at any point: finish the block in progress, let go of the lock, exit 0
+onShutdown(logger, async () => {
+  stopping = true;
+  await projector?.stop();
+  await ops?.close();
+  ledger?.close();
+  await database?.close();
+  await resolved?.stop();
+});
+
 try {
-  const resolved = await resolveDatabase(config, logger);
-  const database = connect(resolved.url, { max: 4, applicationName: 'gx-projector' });
+  resolved = await resolveDatabase(config, logger);
+  database = connect(resolved.url, { max: 4, applicationName: 'gx-projector' });
   const registry = new Registry();
   const metrics = new ProjectorMetrics(registry);
-  const ledger = await connectLedger({ folder: fabricConnectionDir(config), logger, registry });
-  metrics.measureFrom({ chainHeight: () => ledger.chainHeight(), lag: () => readLag(database.sql) });
-  const projector = new Projector({
+  ledger = await connectLedger({ folder: fabricConnectionDir(config), logger, registry });
+  const { sql } = database;
+  const reader = ledger;
+  metrics.measureFrom({ chainHeight: () => reader.chainHeight(), lag: () => readLag(sql) });
+  const running = new Projector({
     database,
     databaseUrl: resolved.url,
     ledger,
@@ -34,23 +54,18 @@ try {
     maxGroupEvents: config.PROJECTOR_MAX_GROUP_EVENTS,
     reconnectDelayMs: config.PROJECTOR_RECONNECT_DELAY_MS,
   });
-  const ops = await startOpsServer({
+  ops = await startOpsServer({
     port: config.PROJECTOR_PORT,
     registry,
     logger,
-    readiness: () => projector.readiness(),
+    readiness: () => running.readiness(),
   });
   logger.info({ port: ops.port }, 'projector ops server listening (/livez /readyz /metrics)');
-  projector.start();
-  onShutdown(logger, async () => {
-    // finish the block in progress, then let go of the lock
-    await projector.stop();
-    await ops.close();
-    ledger.close();
-    await database.close();
-    await resolved.stop();
-  });
+  if (!stopping) {
+    projector = running;
+    running.start();
+  }
 } catch (error) {
-  logger.fatal({ err: error }, `projector cannot start: ${(error as Error).message}`);
+  logger.fatal({ err: loggable(error) }, `projector cannot start: ${errorLine(error)}`);
   process.exit(1);
 }

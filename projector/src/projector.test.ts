@@ -241,6 +241,46 @@ describe('projecting events into the read models', () => {
     expect(JSON.stringify(recording.lines)).not.toContain(stranger.email);
   });
 
+  it('retries the same block with backoff after a database fault, skipping nothing', async () => {
+    const dave = newUser();
+    const signUp = register(dave);
+    const next = mint(alice, '8');
+    await recordCommands(database.db, [signUp, next], 'COMMITTED');
+    // every write of dave's wallet fails until the constraint goes
+    await database.sql.unsafe(
+      `alter table wallets add constraint projector_test_fault check (id <> '${dave.walletId}') not valid`,
+    );
+    const [before] =
+      await database.sql`select block_number::text, tx_id from projector_checkpoints where name = 'main'`;
+    try {
+      await commitOnLedger(ledger, [signUp]);
+      await commitOnLedger(ledger, [next]);
+      await until(
+        async () =>
+          recording.lines.filter((l) => l.msg === 'projecting a block failed; retrying the same block')
+            .length >= 3,
+        'three attempts',
+        10_000,
+      );
+      const [during] =
+        await database.sql`select block_number::text, tx_id from projector_checkpoints where name = 'main'`;
+      expect(during).toEqual(before);
+      expect((await statuses([signUp, next])).get(next.row.id)!.status).toBe('COMMITTED');
+    } finally {
+      await database.sql`alter table wallets drop constraint projector_test_fault`;
+    }
+    const rows = await finished([signUp, next]);
+    expect(rows.get(signUp.row.id)!.status).toBe('PROJECTED');
+    expect(rows.get(next.row.id)!.status).toBe('PROJECTED');
+    const [wallet] = await database.sql`select balance from wallets where id = ${dave.walletId}`;
+    expect(wallet).toEqual({ balance: '0' });
+    // the failed statements carried dave's personal fields: none of them reached the log
+    const logged = JSON.stringify(recording.lines);
+    expect(logged).toContain('projector_test_fault');
+    expect(logged).not.toContain(dave.email);
+    expect(logged).not.toContain('Lovelace');
+  });
+
   it('serves /livez, /readyz (leader, lag) and /metrics with the design names', async () => {
     const ops = await startOpsServer({
       port: 0,

@@ -10,6 +10,7 @@ import {
   readCheckpoint,
   toLedgerCheckpoint,
 } from './checkpoint.js';
+import { loggable } from './errors.js';
 import { transactionGroups } from './groups.js';
 import { readLag } from './lag.js';
 import { LeaderLock } from './leader.js';
@@ -96,7 +97,7 @@ export class Projector {
         },
       };
     } catch (error) {
-      this.#options.logger.warn({ err: error }, 'readiness: database unreachable');
+      this.#options.logger.warn({ err: loggable(error) }, 'readiness: database unreachable');
       return { ready: false, details: { role: this.#state, database: 'unreachable' } };
     }
   }
@@ -115,9 +116,12 @@ export class Projector {
       } catch (error) {
         if (signal.aborted) break;
         if (error instanceof CheckpointMovedError) {
-          logger.warn({ err: error }, 'checkpoint moved by another projector: re-reading it');
+          logger.warn({ err: loggable(error) }, 'checkpoint moved by another projector: re-reading it');
         } else {
-          logger.error({ err: error }, 'projection interrupted; starting again from the checkpoint');
+          logger.error(
+            { err: loggable(error) },
+            'projection interrupted; starting again from the checkpoint',
+          );
         }
         await sleep(this.#options.retryBaseMs, undefined, { signal }).catch(() => {});
       } finally {
@@ -139,7 +143,11 @@ export class Projector {
     let position = await readCheckpoint(database.db, liveCheckpoint);
     this.#position = position;
     logger.info(
-      { checkpoint: describe(position), blockNumber: position.blockNumber.toString() },
+      {
+        checkpoint: describe(position),
+        blockNumber: position.blockNumber.toString(),
+        transactionId: position.transactionId ?? null,
+      },
       'leading: projecting the events after the checkpoint',
     );
     const events = ledger.events(toLedgerCheckpoint(position), { reconnectDelayMs });
@@ -200,7 +208,7 @@ export class Projector {
         if (error instanceof CheckpointMovedError || stop.aborted || lost.aborted) throw error;
         const delay = Math.min(retryBaseMs * 2 ** Math.min(attempt - 1, 20), retryMaxMs);
         logger.error(
-          { err: error, attempt, retryInMs: delay, blockNumber: group[0]?.blockNumber.toString() },
+          { err: loggable(error), attempt, retryInMs: delay, blockNumber: group[0]?.blockNumber.toString() },
           'projecting a block failed; retrying the same block',
         );
         await sleep(delay, undefined, { signal: AbortSignal.any([stop, lost]) }).catch(() => {});

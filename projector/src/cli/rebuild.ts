@@ -3,6 +3,7 @@ import { connectLedger } from '@gx/fabric';
 import { createLogger, loadConfig } from '@gx/runtime';
 import { describe } from '../checkpoint.js';
 import { fabricConnectionDir, projectorEnv } from '../config.js';
+import { errorLine } from '../errors.js';
 import { type RebuildProgress, rebuild } from '../rebuild/rebuild.js';
 
 /**
@@ -54,7 +55,7 @@ try {
       : `the models differ${result.swapped ? ': the rebuilt ones (the ledger replayed) are now live' : ' (nothing swapped)'}`,
   );
 } catch (error) {
-  process.stderr.write(`rebuild failed: ${(error as Error).message}\n`);
+  process.stderr.write(`rebuild failed: ${errorLine(error)}\n`);
   process.exitCode = 1;
 } finally {
   ledger.close();

@@ -1,5 +1,6 @@
 export * from './commands.js';
 export * from './harness.js';
+export * from './ledgerEvents.js';
 export * from './models.js';
 export * from './projectorProcess.js';
 export * from './wait.js';
