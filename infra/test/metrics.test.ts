@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { listeningPort, type ServiceProcess, startService } from '@gx/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportedNames, listeningPort, type ServiceProcess, startService } from './support/processes.js';
+import { exportedNames } from './support/exposition.js';
 import { metricsInUse } from './support/promql.js';
 
 // The alerts and dashboards are only as good as the names they read: a misspelt or renamed metric
