@@ -1,8 +1,9 @@
 // Prints the plan of the submitter's claim query on a queue of 20,000 waiting and 20,000 finished
 // commands (for the closing note; not part of `pnpm bench`).
 import { connect } from '@gx/db';
+import { acceptCommands } from '@gx/db/testing';
+import { newUser, transfer, updateProfile } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
-import { insertCommands, newUser, profileUpdate, transferring } from './lib/commands.js';
 import { BenchStack } from './lib/stack.js';
 
 const stack = new BenchStack();
@@ -11,11 +12,9 @@ try {
   const { db, close } = connect(stack.databaseUrl);
   const users = Array.from({ length: 1_000 }, newUser);
   const pick = () => users[Math.floor(Math.random() * users.length)]!;
-  await insertCommands(
+  await acceptCommands(
     db,
-    Array.from({ length: 40_000 }, (_, i) =>
-      i % 5 ? transferring(pick(), pick(), '1') : profileUpdate(pick()),
-    ),
+    Array.from({ length: 40_000 }, (_, i) => (i % 5 ? transfer(pick(), pick(), '1') : updateProfile(pick()))),
   );
   await db.execute(sql`update commands set status = 'PROJECTED' where seq <= 20000`);
   await db.execute(

@@ -12,21 +12,21 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { channels, connect } from '@gx/db';
-import { sql } from 'drizzle-orm';
+import { acceptCommands } from '@gx/db/testing';
 import {
-  type BenchCommand,
-  type BenchUser,
-  insertCommands,
-  kycSubmission,
-  minting,
+  mint,
   newUser,
-  profileUpdate,
-  registration,
-  transferring,
-} from './lib/commands.js';
+  register,
+  submitKyc,
+  type TestCommand,
+  type TestUser,
+  transfer,
+  updateProfile,
+} from '@gx/schema/testing';
+import { sql } from 'drizzle-orm';
 import { bareClient, inFlight } from './lib/officialClient.js';
 import { type Figure, report } from './lib/report.js';
-import { BenchStack } from './lib/stack.js';
+import { BenchStack, processCpuSeconds } from './lib/stack.js';
 import { round, summarize } from './lib/stats.js';
 
 const args = process.argv.slice(2);
@@ -75,8 +75,8 @@ try {
   };
 
   // 2. 1,000 users, registered and funded (not measured).
-  const users: BenchUser[] = Array.from({ length: 1_000 }, newUser);
-  await insertCommands(db, [...users.map(registration), ...users.map((u) => minting(u, '1000000000'))]);
+  const users: TestUser[] = Array.from({ length: 1_000 }, newUser);
+  await acceptCommands(db, [...users.map(register), ...users.map((u) => mint(u, '1000000000'))]);
   let submitter = await stack.startService('submitter', { SUBMITTER_POLL_MS: '100' });
   await untilSettled(2_000);
   await submitter.stop();
@@ -88,12 +88,12 @@ try {
   ];
   for (const mode of drains) {
     const backlog = makeBacklog(users, backlogSize);
-    await insertCommands(db, backlog);
+    await acceptCommands(db, backlog);
     const settledBefore = await settledCount();
     submitter = await stack.startService('submitter', { SUBMITTER_POLL_MS: '100', ...mode.env });
-    const cpuAtStart = submitter.cpuSeconds();
+    const cpuAtStart = processCpuSeconds(submitter.child.pid!);
     await untilSettled(settledBefore + backlog.length);
-    const cpu = submitter.cpuSeconds() - cpuAtStart;
+    const cpu = processCpuSeconds(submitter.child.pid!) - cpuAtStart;
     await submitter.stop();
     const [span] = await db.execute<{ seconds: number; transactions: number; mean_batch: number }>(sql`
       select extract(epoch from max(c.committed_at) - min(c.claimed_at))::float8 as seconds,
@@ -145,8 +145,8 @@ try {
     const samples: number[] = [];
     const count = mode.name === 'LISTEN' ? wakes : Math.ceil(wakes / 2);
     for (let i = 0; i < count; i += 1) {
-      const command = profileUpdate(users[i % users.length]!);
-      await insertCommands(db, [command]);
+      const command = updateProfile(users[i % users.length]!);
+      await acceptCommands(db, [command]);
       await pg`select pg_notify(${channels.outbox}, '')`;
       const [row] = await waitForRow(command.id);
       samples.push(row!.wake_ms);
@@ -204,7 +204,7 @@ try {
   await stack.stop();
 }
 
-function makeBacklog(users: readonly BenchUser[], size: number): BenchCommand[] {
+function makeBacklog(users: readonly TestUser[], size: number): TestCommand[] {
   const pick = () => users[Math.floor(Math.random() * users.length)]!;
   return Array.from({ length: size }, () => {
     const roll = Math.random();
@@ -212,8 +212,8 @@ function makeBacklog(users: readonly BenchUser[], size: number): BenchCommand[] 
       const from = pick();
       let to = pick();
       while (to === from) to = pick();
-      return transferring(from, to, '1');
+      return transfer(from, to, '1');
     }
-    return roll < 0.9 ? profileUpdate(pick()) : kycSubmission(pick());
+    return roll < 0.9 ? updateProfile(pick()) : submitKyc(pick());
   });
 }

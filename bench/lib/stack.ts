@@ -1,21 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
-import { createLogger, workspaceRoot } from '@gx/runtime';
+import { createLogger } from '@gx/runtime';
+import { listeningPort, type ServiceProcess, startService } from '@gx/runtime/testing';
 
-const root = workspaceRoot();
 const quiet = createLogger({ service: 'bench', level: 'warn', format: 'json' });
-
-export interface ServiceProcess {
-  name: string;
-  child: ChildProcess;
-  /** CPU seconds (user + system) the process used so far, from /proc. */
-  cpuSeconds(): number;
-  stop(): Promise<void>;
-}
 
 /** The real stack for a benchmark: its own PostgreSQL, devnet and services, each its own process. */
 export class BenchStack {
@@ -42,70 +32,39 @@ export class BenchStack {
   }
 
   async startDevnet(env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const devnet = this.spawn('devnet', { GX_DATA_DIR: this.folder, DEVNET_PORT: '0', ...env });
+    const { process } = await startService(
+      'devnet',
+      { GX_DATA_DIR: this.folder, DEVNET_PORT: '0', ...env },
+      (line) => (typeof line.connectionDir === 'string' ? line.connectionDir : undefined),
+    );
     this.connectionDir = path.join(this.folder, 'devnet');
-    await waitForLine(devnet, 'devnet ready at');
-    return devnet;
+    this.#processes.push(process);
+    return process;
   }
 
+  /** Starts a service against this stack's database and devnet; resolves with it and its port. */
   async startService(
     name: 'submitter' | 'projector' | 'api',
     env: Record<string, string> = {},
-    readyLine?: string,
-  ) {
-    const service = this.spawn(name, {
-      DATABASE_URL: this.databaseUrl,
-      FABRIC_CONNECTION_DIR: this.connectionDir,
-      [`${name.toUpperCase()}_PORT`]: '0',
-      ...env,
-    });
-    await waitForLine(service, readyLine ?? `${name} ops endpoints listening`);
-    return service;
-  }
-
-  spawn(name: string, env: Record<string, string>): ServiceProcess {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@gx/source', path.join(root, name, 'src', 'main.ts')],
-      {
-        cwd: path.join(root, name),
-        env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const output: string[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const service: ServiceProcess & { output: string[] } = {
+  ): Promise<ServiceProcess & { port: number }> {
+    const { process, value } = await startService(
       name,
-      child,
-      output,
-      cpuSeconds: () => processCpuSeconds(child.pid!),
-      stop: () =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    };
-    this.#processes.push(service);
-    return service;
+      {
+        DATABASE_URL: this.databaseUrl,
+        FABRIC_CONNECTION_DIR: this.connectionDir,
+        [`${name.toUpperCase()}_PORT`]: '0',
+        ...env,
+      },
+      listeningPort,
+    );
+    this.#processes.push(process);
+    return Object.assign(process, { port: value });
   }
 
   async stop(): Promise<void> {
     for (const service of this.#processes.reverse()) await service.stop();
     await this.#stopDatabase();
     rmSync(this.folder, { recursive: true, force: true });
-  }
-}
-
-async function waitForLine(service: ServiceProcess, text: string, timeoutMs = 60_000): Promise<void> {
-  const output = (service as ServiceProcess & { output: string[] }).output;
-  const deadline = Date.now() + timeoutMs;
-  while (!output.join('').includes(text)) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited: ${output.join('')}`);
-    if (Date.now() > deadline) throw new Error(`${service.name} did not say "${text}": ${output.join('')}`);
-    await sleep(50);
   }
 }
 

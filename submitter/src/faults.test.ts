@@ -1,12 +1,12 @@
-import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { DevnetFixture, silentLogger } from '@gx/fabric/testing';
 import { parseConfig } from '@gx/runtime';
 import { allowedFrom } from '@gx/schema';
+import { mint, newUser, register, updateProfile } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitterEnv } from './config.js';
 import { type RunningSubmitter, startSubmitter } from './startSubmitter.js';
-import { accept, mint, newUser, register, updateProfile } from './testing/commands.js';
 import { waitFor } from './testing/waitFor.js';
 
 const fixture = new DevnetFixture();
@@ -54,7 +54,7 @@ describe('faults', () => {
     try {
       const users = Array.from({ length: 40 }, newUser);
       const first = users.slice(0, 20).map(register);
-      await accept(database.db, first);
+      await acceptCommands(database.db, first);
       await waitFor(
         async () => (await rows(first.map((c) => c.id))).every((r) => r.status === 'COMMITTED'),
         30_000,
@@ -65,7 +65,7 @@ describe('faults', () => {
       const during = [...users.slice(20).map(register), ...users.slice(0, 20).map((u) => mint(u, '5'))];
       const feeding = (async () => {
         for (let i = 0; i < during.length; i += 5) {
-          await accept(database.db, during.slice(i, i + 5));
+          await acceptCommands(database.db, during.slice(i, i + 5));
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       })();
@@ -99,7 +99,7 @@ describe('faults', () => {
       const user = newUser();
       const command = register(user);
       fixture.devnet.setFault({ delayMs: 1_000 });
-      await accept(database.db, [command]);
+      await acceptCommands(database.db, [command]);
       const [dead] = await waitFor(
         async () => {
           const found = await rows([command.id]);
@@ -125,7 +125,7 @@ describe('faults', () => {
         'the redriven command',
       );
       const profileUpdate = updateProfile(user);
-      await accept(database.db, [profileUpdate]);
+      await acceptCommands(database.db, [profileUpdate]);
       await waitFor(
         async () => (await rows([profileUpdate.id]))[0]?.status === 'COMMITTED',
         30_000,

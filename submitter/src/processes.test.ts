@@ -1,26 +1,18 @@
-import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import type { Ledger } from '@gx/fabric';
 import { DevnetFixture } from '@gx/fabric/testing';
+import { listeningPort, type ServiceProcess, startService } from '@gx/runtime/testing';
+import { mint, newUser, register, type TestCommand, type TestUser, transfer } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accept,
-  mint,
-  newUser,
-  register,
-  type TestCommand,
-  type TestUser,
-  transfer,
-} from './testing/commands.js';
 import { appliedCommands } from './testing/ledgerAudit.js';
-import { type SubmitterProcess, spawnSubmitter } from './testing/stack.js';
 import { waitFor } from './testing/waitFor.js';
 
 // Submitters as real processes, as they run in production, against one devnet and one database.
 const fixture = new DevnetFixture({ batchTimeoutMs: 20 });
 let database: TestDatabase;
 let ledger: Ledger;
-const running = new Set<SubmitterProcess>();
+const running = new Set<ServiceProcess>();
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -35,18 +27,23 @@ afterAll(async () => {
 });
 
 async function submitter(env: Record<string, string> = {}) {
-  const process = await spawnSubmitter({
-    DATABASE_URL: database.url,
-    FABRIC_CONNECTION_DIR: fixture.connectionDir,
-    SUBMITTER_POLL_MS: '200',
-    SUBMITTER_LEASE_MS: '3000',
-    ...env,
-  });
+  const { process } = await startService(
+    'submitter',
+    {
+      DATABASE_URL: database.url,
+      FABRIC_CONNECTION_DIR: fixture.connectionDir,
+      SUBMITTER_PORT: '0',
+      SUBMITTER_POLL_MS: '200',
+      SUBMITTER_LEASE_MS: '3000',
+      ...env,
+    },
+    listeningPort,
+  );
   running.add(process);
   return process;
 }
 
-async function stop(process: SubmitterProcess) {
+async function stop(process: ServiceProcess) {
   running.delete(process);
   return process.stop();
 }
@@ -73,7 +70,7 @@ async function allTerminal(total: number, timeoutMs: number) {
 /** Users registered and funded on the ledger, ready for transfers. */
 async function fundedUsers(count: number): Promise<TestUser[]> {
   const users = Array.from({ length: count }, newUser);
-  await accept(
+  await acceptCommands(
     database.db,
     users.flatMap((u) => [register(u), mint(u, '1000000')]),
   );
@@ -105,9 +102,9 @@ describe('submitter processes', () => {
       const to = users[(i * 7 + 1) % users.length]!;
       commands.push(i % 4 === 0 || from === to ? mint(from, '3') : transfer(from, to, '1'));
     }
-    await accept(database.db, commands);
+    await acceptCommands(database.db, commands);
     const pair = await Promise.all([submitter(), submitter()]);
-    const counts = await allTerminal(2_200, 120_000);
+    const counts = await allTerminal(2_200, 300_000);
     expect(counts).toEqual({ COMMITTED: 2_200 });
     await expectAppliedOnce(commands);
     // both took a share of the work
@@ -116,7 +113,7 @@ describe('submitter processes', () => {
     );
     expect(byWorker?.workers).toBeGreaterThan(2);
     await Promise.all(pair.map(stop));
-  }, 240_000);
+  }, 420_000);
 
   it('kill -9 mid-batch, then a new one: every command ends terminal, none applied twice', async () => {
     const users = await fundedUsers(50);
@@ -126,7 +123,7 @@ describe('submitter processes', () => {
     const commands = Array.from({ length: 1_000 }, (_, i) =>
       transfer(users[i % 50]!, users[(i + 1) % 50]!, '1'),
     );
-    await accept(database.db, commands);
+    await acceptCommands(database.db, commands);
     await waitFor(
       async () =>
         ((await countByStatus()).SUBMITTED ?? 0) > 0 &&
@@ -134,7 +131,7 @@ describe('submitter processes', () => {
       60_000,
       'the victim to be mid-work',
     );
-    victim.kill();
+    await victim.kill();
     running.delete(victim);
     const heir = await submitter();
     const counts = await allTerminal(before + 1_100, 120_000);
@@ -151,7 +148,7 @@ describe('submitter processes', () => {
     const commands = Array.from({ length: 1_000 }, (_, i) =>
       transfer(users[(i * 13) % 50]!, users[(i * 13 + 1 + (i % 7)) % 50]!, '1'),
     );
-    await accept(database.db, commands);
+    await acceptCommands(database.db, commands);
     await allTerminal(before + 1_100, 120_000);
     const order = await ledgerOrder();
     const position = new Map(order.map((id, i) => [id, i]));

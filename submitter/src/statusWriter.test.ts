@@ -1,11 +1,11 @@
 import { channels, createListener, decodeCommandNotice } from '@gx/db';
-import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { silentLogger } from '@gx/fabric/testing';
+import { newUser, register } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from './sql/recordSubmissions.js';
 import { StatusWriter } from './statusWriter.js';
-import { accept, newUser, register } from './testing/commands.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ afterAll(() => database.drop());
 
 async function claimed(count: number, worker: string) {
   const commands = Array.from({ length: count }, () => register(newUser()));
-  await accept(database.db, commands);
+  await acceptCommands(database.db, commands);
   const ids = commands.map((c) => c.id);
   await database.db.execute(sql`update commands set locked_by = ${worker}, locked_at = now()
     where id in (${sql.join(

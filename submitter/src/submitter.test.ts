@@ -1,11 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { DevnetFixture, silentLogger } from '@gx/fabric/testing';
 import { parseConfig } from '@gx/runtime';
+import { mint, newUser, register, transfer, updateProfile } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitterEnv } from './config.js';
 import { type RunningSubmitter, startSubmitter } from './startSubmitter.js';
-import { accept, mint, newUser, register, transfer, updateProfile } from './testing/commands.js';
 import { appliedCommands } from './testing/ledgerAudit.js';
 import { waitFor } from './testing/waitFor.js';
 
@@ -63,7 +63,7 @@ describe('submitter', () => {
   it('puts an inserted command on the ledger: COMMITTED, with its event there', async () => {
     const user = newUser();
     const command = register(user);
-    await accept(database.db, [command]);
+    await acceptCommands(database.db, [command]);
     const rows = await settled([command.id]);
     expect(rows.get(command.id)?.status).toBe('COMMITTED');
     const [row] = await database.db.execute<{ ledger_tx_id: string; block_number: string }>(
@@ -79,9 +79,9 @@ describe('submitter', () => {
   it('rejects a transfer beyond the balance with the chaincode reason, alone and inside a batch whose others commit', async () => {
     const alice = newUser();
     const bob = newUser();
-    await accept(database.db, [register(alice), register(bob), mint(alice, '5')]);
+    await acceptCommands(database.db, [register(alice), register(bob), mint(alice, '5')]);
     const alone = transfer(alice, bob, '50');
-    await accept(database.db, [alone]);
+    await acceptCommands(database.db, [alone]);
     const rows = await settled([alone.id]);
     expect(rows.get(alone.id)).toMatchObject({ status: 'REJECTED', attempts: 0 });
     expect(rows.get(alone.id)?.error_message).toMatch(/insufficient funds/);
@@ -91,7 +91,7 @@ describe('submitter', () => {
     const tooMuch = transfer(alice, bob, '10');
     const ok2 = updateProfile(alice);
     const ok3 = transfer(alice, bob, '3');
-    await accept(database.db, [ok1, tooMuch, ok2, ok3]);
+    await acceptCommands(database.db, [ok1, tooMuch, ok2, ok3]);
     const batch = await settled([ok1.id, tooMuch.id, ok2.id, ok3.id]);
     expect([ok1, tooMuch, ok3].map((c) => batch.get(c.id)?.status)).toEqual([
       'COMMITTED',

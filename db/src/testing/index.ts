@@ -1,2 +1,3 @@
+export { acceptCommands } from './acceptCommands.js';
 export { withDatabase } from './globalSetup.js';
 export { createTestDatabase, type TestDatabase } from './testDatabase.js';
