@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectLedger } from '@gx/fabric';
 import { createLogger } from '@gx/runtime';
+import { toLedgerArgs } from '@gx/schema';
 import { newUser, register as registration } from '@gx/schema/testing';
 import { bareClient, inFlight } from './lib/officialClient.js';
 import { type Figure, report } from './lib/report.js';
