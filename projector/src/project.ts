@@ -50,7 +50,6 @@ export async function projectEvents(
   const last = events.at(-1);
   if (!last) throw new Error('projectEvents needs at least one event');
   const { checkpoint, from, mode, logger } = options;
-  await lockCheckpoint(tx, checkpoint, from);
 
   const ids = new Set<string>();
   const keys: ReadModelKeys = { profiles: new Set(), wallets: new Set() };
@@ -61,8 +60,13 @@ export async function projectEvents(
       addKeys(keys, work.event);
     }
   }
-  const rows = await loadCommands(tx, [...ids]);
-  const models = await ReadModelTransaction.load(tx, keys);
+  // one round trip: the statements of each phase go out together (pipelined on the transaction's
+  // connection); a failure in any aborts the transaction and rejects the phase
+  const [, rows, models] = await Promise.all([
+    lockCheckpoint(tx, checkpoint, from),
+    loadCommands(tx, [...ids]),
+    ReadModelTransaction.load(tx, keys),
+  ]);
   const now = new Date().toISOString();
 
   const applied: { id: string; block: bigint }[] = [];
@@ -109,21 +113,20 @@ export async function projectEvents(
     }
   }
 
-  await models.save(tx);
-
-  let projected: MovedCommand[] = [];
-  let rejectedIds: string[] = [];
-  if (mode === 'live') {
-    projected = await markProjected(tx, applied);
-    rejectedIds = await markRejected(tx, rejected);
-    await freeEmails(
-      tx,
-      rejected.map((r) => r.id),
-    );
-    await recordProjectionErrors(tx, quarantined);
-  }
   const to: Position = { blockNumber: last.blockNumber, transactionId: last.transactionId };
-  await advanceCheckpoint(tx, checkpoint, from, to);
+  const [projected, rejectedIds] = await Promise.all([
+    mode === 'live' ? markProjected(tx, applied) : [],
+    mode === 'live' ? markRejected(tx, rejected) : [],
+    mode === 'live'
+      ? freeEmails(
+          tx,
+          rejected.map((r) => r.id),
+        )
+      : undefined,
+    mode === 'live' ? recordProjectionErrors(tx, quarantined) : undefined,
+    models.save(tx),
+    advanceCheckpoint(tx, checkpoint, from, to),
+  ]);
   if (mode === 'live') await notifyCommands(tx, [...projected.map((p) => p.id), ...rejectedIds]);
   return {
     to,

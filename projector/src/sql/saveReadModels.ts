@@ -5,12 +5,13 @@ import type { KycRow, ProfileRow, TransactionRow, WalletRow } from '../model/row
 /**
  * Writes a group's read-model changes set-based: one upsert per table with the final rows (a JSON
  * array bound as one parameter), and the transaction rows in ledger order, each (command,
- * direction) once. Unqualified table names, so a rebuild's search path sends them to its own tables.
+ * direction) once; the statements go out together. Unqualified table names, so a rebuild's search path sends them to its own tables.
  */
 export async function saveReadModels(
   tx: DbTransaction,
   changes: { profiles: ProfileRow[]; wallets: WalletRow[]; kyc: KycRow[]; transactions: TransactionRow[] },
 ): Promise<void> {
+  const statements: PromiseLike<unknown>[] = [];
   if (changes.profiles.length > 0) {
     const json = JSON.stringify(
       changes.profiles.map((p) => ({
@@ -28,7 +29,8 @@ export async function saveReadModels(
         updated_at: p.updatedAt,
       })),
     );
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       insert into ${userProfiles} (id, wallet_id, email, first_name, last_name, country, account_type, status,
         kyc_status, profile_hash, created_at, updated_at)
       select * from jsonb_to_recordset(${json}::jsonb) as r(id uuid, wallet_id uuid, email text, first_name text,
@@ -37,7 +39,8 @@ export async function saveReadModels(
       on conflict (id) do update set wallet_id = excluded.wallet_id, email = excluded.email,
         first_name = excluded.first_name, last_name = excluded.last_name, country = excluded.country,
         account_type = excluded.account_type, status = excluded.status, kyc_status = excluded.kyc_status,
-        profile_hash = excluded.profile_hash, created_at = excluded.created_at, updated_at = excluded.updated_at`);
+        profile_hash = excluded.profile_hash, created_at = excluded.created_at, updated_at = excluded.updated_at`),
+    );
   }
   if (changes.wallets.length > 0) {
     const json = JSON.stringify(
@@ -49,12 +52,14 @@ export async function saveReadModels(
         updated_at: w.updatedAt,
       })),
     );
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       insert into ${wallets} (id, profile_id, balance, block_number, updated_at)
       select * from jsonb_to_recordset(${json}::jsonb)
         as r(id uuid, profile_id uuid, balance numeric, block_number bigint, updated_at timestamptz)
       on conflict (id) do update set profile_id = excluded.profile_id, balance = excluded.balance,
-        block_number = excluded.block_number, updated_at = excluded.updated_at`);
+        block_number = excluded.block_number, updated_at = excluded.updated_at`),
+    );
   }
   if (changes.kyc.length > 0) {
     const json = JSON.stringify(
@@ -69,14 +74,16 @@ export async function saveReadModels(
         updated_at: k.updatedAt,
       })),
     );
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       insert into ${kycVerifications} (profile_id, status, document_type, document_hash, reason, submitted_at,
         reviewed_at, updated_at)
       select * from jsonb_to_recordset(${json}::jsonb) as r(profile_id uuid, status text, document_type text,
         document_hash text, reason text, submitted_at timestamptz, reviewed_at timestamptz, updated_at timestamptz)
       on conflict (profile_id) do update set status = excluded.status, document_type = excluded.document_type,
         document_hash = excluded.document_hash, reason = excluded.reason, submitted_at = excluded.submitted_at,
-        reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at`);
+        reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at`),
+    );
   }
   if (changes.transactions.length > 0) {
     const json = JSON.stringify(
@@ -95,7 +102,8 @@ export async function saveReadModels(
         created_at: t.createdAt,
       })),
     );
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       insert into ${transactions} (command_id, wallet_id, profile_id, fabric_tx_id, block_number, direction, amount,
         counterparty_profile_id, counterparty_wallet_id, memo, created_at)
       select command_id, wallet_id, profile_id, fabric_tx_id, block_number, direction, amount,
@@ -104,6 +112,9 @@ export async function saveReadModels(
         fabric_tx_id text, block_number bigint, direction text, amount numeric, counterparty_profile_id uuid,
         counterparty_wallet_id uuid, memo text, created_at timestamptz)
       order by position
-      on conflict (command_id, direction) do nothing`);
+      on conflict (command_id, direction) do nothing`),
+    );
   }
+  // sent together: one round trip for the whole group
+  await Promise.all(statements);
 }
