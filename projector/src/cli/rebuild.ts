@@ -7,7 +7,7 @@ import { errorLine } from '../errors.js';
 import { type RebuildProgress, rebuild } from '../rebuild/rebuild.js';
 
 /**
- * `pnpm --filter @gx/projector rebuild [--no-swap]`: replays the ledger from block 0 into fresh read
+ * `pnpm --filter @gx/projector run rebuild [--no-swap]` (`run`: `pnpm rebuild` is pnpm's own command): replays the ledger from block 0 into fresh read
  * models beside the live ones, swaps them in (one transaction) and prints how they compare with the
  * live models. `--no-swap` compares only. Safe while the live projector runs.
  */
@@ -34,31 +34,40 @@ function showProgress(p: RebuildProgress): void {
   else out(line);
 }
 
-const resolved = await resolveDatabase(config, logger);
-const database = connect(resolved.url, { max: 2, applicationName: 'gx-projector-rebuild' });
-const ledger = await connectLedger({ folder: fabricConnectionDir(config), logger });
 try {
-  const result = await rebuild({ database, ledger, logger, onProgress: showProgress, swap });
-  out('');
-  out(
-    `rebuilt from block 0 to ${describe(result.position)}: ${result.events} events in ${result.seconds.toFixed(1)} s`,
-  );
-  out('table               live  rebuilt  only live  only rebuilt');
-  for (const c of result.comparison) {
-    out(
-      `${c.table.padEnd(18)} ${String(c.live).padStart(5)}  ${String(c.rebuilt).padStart(7)}  ${String(c.onlyLive).padStart(9)}  ${String(c.onlyRebuilt).padStart(12)}`,
-    );
-  }
-  out(
-    result.identical
-      ? `the rebuilt models equal the live ones${result.swapped ? '; swapped in' : ''}`
-      : `the models differ${result.swapped ? ': the rebuilt ones (the ledger replayed) are now live' : ' (nothing swapped)'}`,
-  );
+  await runRebuild();
 } catch (error) {
   process.stderr.write(`rebuild failed: ${errorLine(error)}\n`);
   process.exitCode = 1;
-} finally {
-  ledger.close();
-  await database.close();
-  await resolved.stop();
+}
+
+async function runRebuild(): Promise<void> {
+  const resolved = await resolveDatabase(config, logger);
+  const database = connect(resolved.url, { max: 2, applicationName: 'gx-projector-rebuild' });
+  try {
+    const ledger = await connectLedger({ folder: fabricConnectionDir(config), logger });
+    try {
+      const result = await rebuild({ database, ledger, logger, onProgress: showProgress, swap });
+      out('');
+      out(
+        `rebuilt from block 0 to ${describe(result.position)}: ${result.events} events in ${result.seconds.toFixed(1)} s`,
+      );
+      out('table               live  rebuilt  only live  only rebuilt');
+      for (const c of result.comparison) {
+        out(
+          `${c.table.padEnd(18)} ${String(c.live).padStart(5)}  ${String(c.rebuilt).padStart(7)}  ${String(c.onlyLive).padStart(9)}  ${String(c.onlyRebuilt).padStart(12)}`,
+        );
+      }
+      out(
+        result.identical
+          ? `the rebuilt models equal the live ones${result.swapped ? '; swapped in' : ''}`
+          : `the models differ${result.swapped ? ': the rebuilt ones (the ledger replayed) are now live' : ' (nothing swapped)'}`,
+      );
+    } finally {
+      ledger.close();
+    }
+  } finally {
+    await database.close();
+    await resolved.stop();
+  }
 }
