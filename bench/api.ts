@@ -1,0 +1,307 @@
+/**
+ * The api's figures (issue 7), against real processes: embedded PostgreSQL and the api each in
+ * their own process; this process is the load generator (HTTP keep-alive loops, WebSocket clients)
+ * and, for the subscription figure, plays the ledger for the projector's own transaction. No
+ * devnet, submitter or projector process runs: the figures are the api's, against Postgres.
+ *
+ *   npx tsx --conditions=@gx/source bench/api.ts [--seconds 20] [--warmup 3] [--connections 32]
+ *     [--users 200] [--subscriptions 10000] [--per-socket 1] [--block 500] [--blocks 5]
+ *     [--register-connections 16] [--bcrypt-seconds 10] [--storm-read-rate 200]
+ *
+ * - the server's ceiling: `{ __typename }` on the same process;
+ * - authenticated reads (`me`, `wallet`) and writes (`updateProfile`), rate and ratio to the ceiling;
+ * - `--subscriptions` WebSocket subscriptions, each following its own accepted command; blocks of
+ *   `--block` of those commands projected, PROJECTED received − COMMIT sent;
+ * - bcrypt alone (hashes/s at cost 12 on every core), then a `register` storm, and the ratio;
+ * - with hashing capped to one thread (PASSWORD_HASH_CONCURRENCY=1), `me` at a fixed rate alone and
+ *   during a register storm.
+ *
+ * Rate limits are raised for the run (all load comes from one address and a few hundred users):
+ * the figures are the server's capacity, not its limits.
+ */
+import { availableParallelism } from 'node:os';
+import { commands, connect, type Db } from '@gx/db';
+import { createLogger } from '@gx/runtime';
+import type { ServiceProcess } from '@gx/runtime/testing';
+import { and, eq, inArray } from 'drizzle-orm';
+import { type ApiAccount, createAccounts, registrationInput } from './lib/apiAccounts.js';
+import { bcryptRate } from './lib/bcryptRate.js';
+import { graphqlPost } from './lib/graphqlPost.js';
+import { type HttpLoadOptions, type HttpLoadResult, runHttpLoad } from './lib/httpLoad.js';
+import { inFlight } from './lib/officialClient.js';
+import { processRssMiB } from './lib/processMemory.js';
+import { type Figure, report } from './lib/report.js';
+import { BenchStack, processCpuSeconds } from './lib/stack.js';
+import { round } from './lib/stats.js';
+import { type Follow, measureSubscriptionFanout } from './lib/subscriptionFanout.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const seconds = option('seconds', 20);
+const warmupSeconds = option('warmup', 3);
+const connections = option('connections', 32);
+const userCount = option('users', 200);
+const subscriptionCount = option('subscriptions', 10_000);
+const perSocket = option('per-socket', 1);
+const blockSize = option('block', 500);
+const blocks = option('blocks', 5);
+const registerConnections = option('register-connections', 16);
+const bcryptSeconds = option('bcrypt-seconds', 10);
+const stormReadRate = option('storm-read-rate', 200);
+const cores = availableParallelism();
+const bcryptCost = 12;
+
+const logger = createLogger({ service: 'bench', level: 'warn', format: 'json' });
+const stack = new BenchStack();
+const figures: Figure[] = [];
+const details: Record<string, unknown> = {
+  seconds,
+  warmupSeconds,
+  connections,
+  userCount,
+  subscriptionCount,
+  perSocket,
+  blockSize,
+  blocks,
+  registerConnections,
+  bcryptSeconds,
+  stormReadRate,
+};
+
+const apiEnv = (overrides: Record<string, string> = {}) => ({
+  NODE_ENV: 'production',
+  API_HOST: '127.0.0.1',
+  JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789',
+  GX_HMAC_KEY: 'bench-hmac-key-0123456789abcdef0123456789ab',
+  ACCESS_TOKEN_TTL: '12h',
+  BCRYPT_COST: String(bcryptCost),
+  WRITE_RATE_PER_SECOND: '1000000',
+  WRITE_BURST: '1000000',
+  LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
+  WS_MAX_CONNECTIONS_PER_USER: '1000000',
+  WS_MAX_SUBSCRIPTIONS_PER_USER: '1000000',
+  WS_MAX_CONNECTIONS: String(subscriptionCount + 1_000),
+  WS_MAX_SUBSCRIPTIONS: String(subscriptionCount + 1_000),
+  ...overrides,
+});
+
+const TYPENAME = JSON.stringify({ query: '{ __typename }' });
+const ME = JSON.stringify({ query: '{ me { id email firstName lastName country kycStatus } }' });
+const WALLET = JSON.stringify({ query: '{ wallet { id balance } }' });
+const UPDATE_PROFILE_QUERY =
+  'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { commandId status } }';
+const updateProfileVariables = { input: { firstName: 'Bench', lastName: 'Updated', country: 'FR' } };
+const UPDATE_PROFILE = JSON.stringify({ query: UPDATE_PROFILE_QUERY, variables: updateProfileVariables });
+const REGISTER_QUERY = 'mutation($input: RegisterInput!) { register(input: $input) { commandId } }';
+const registerBody = () =>
+  JSON.stringify({ query: REGISTER_QUERY, variables: { input: registrationInput('storm') } });
+
+const ms = (value: number) => `${round(value, 1)} ms`;
+const perSecond = (value: number) =>
+  `${value < 100 ? round(value, 1) : Math.round(value).toLocaleString('en')}/s`;
+const percent = (part: number, whole: number) => `${Math.round((part / whole) * 100)} %`;
+const describeLoad = (r: HttpLoadResult) =>
+  `${perSecond(r.rate)} (median ${ms(r.latency.median)}, p99 ${ms(r.latency.p99)}${r.failed ? `, ${r.failed} failed` : ''})`;
+
+try {
+  await stack.startDatabase();
+  const database = connect(stack.databaseUrl, { max: 4 });
+  const { db } = database;
+
+  // 1. The machine's bcrypt limit, alone (the api is not running yet).
+  const hashesPerSecond = await bcryptRate(bcryptCost, cores, bcryptSeconds * 1_000);
+  details.bcrypt = { cost: bcryptCost, threads: cores, hashesPerSecond };
+
+  // 2. Accounts through an api with the cheapest hashing (set-up, not measured).
+  let api = await stack.startService('api', apiEnv({ BCRYPT_COST: '4' }));
+  const accounts = await createAccounts(graphqlUrlOf(api), db, userCount, logger);
+  await api.stop();
+  const auth = accounts.map((a) => ({ authorization: `Bearer ${a.accessToken}` }));
+  const authOf = (i: number) => auth[i % auth.length]!;
+
+  // 3. One api process as configured by default (bcrypt cost 12, hashing on every core).
+  api = await stack.startService('api', apiEnv());
+  // on whichever api process runs at the time
+  const measure = (name: string, options: Omit<HttpLoadOptions, 'url' | 'durationMs' | 'warmupMs'>) =>
+    measureLoad(name, api, {
+      url: graphqlUrlOf(api),
+      durationMs: seconds * 1_000,
+      warmupMs: warmupSeconds * 1_000,
+      ...options,
+    });
+  const loadText = (n: number) =>
+    `api + Postgres; this process: ${n} keep-alive connections, closed loop, ${seconds} s`;
+
+  const ceiling = await measure('typename', { connections, request: () => ({ body: TYPENAME }) });
+  figures.push({
+    figure: 'ceiling: { __typename }',
+    value: describeLoad(ceiling),
+    target: '(a bare Yoga server: about 4,700/s)',
+    load: loadText(connections),
+  });
+
+  const me = await measure('me', { connections, request: (i) => ({ body: ME, headers: authOf(i) }) });
+  const wallet = await measure('wallet', {
+    connections,
+    request: (i) => ({ body: WALLET, headers: authOf(i) }),
+  });
+  for (const [name, result] of [
+    ['me', me],
+    ['wallet', wallet],
+  ] as const) {
+    figures.push({
+      figure: `authenticated read: ${name}`,
+      value: `${describeLoad(result)}; ${percent(result.rate, ceiling.rate)} of the ceiling`,
+      target: '≥ 3,000/s, ≥ 70 %, p99 < 25 ms',
+      load: `${loadText(connections)}; ${userCount} users' tokens in turn`,
+    });
+  }
+
+  const writes = await measure('updateProfile', {
+    connections,
+    request: (i) => ({ body: UPDATE_PROFILE, headers: authOf(i) }),
+  });
+  figures.push({
+    figure: 'authenticated write: updateProfile accepted',
+    value: `${describeLoad(writes)}; ${percent(writes.rate, ceiling.rate)} of the ceiling`,
+    target: '≥ 2,000/s, ≥ 50 %, p99 < 50 ms',
+    load: `${loadText(connections)}; ${userCount} users in turn; command rows pile up (no submitter)`,
+  });
+
+  const registers = await measure('register', {
+    connections: registerConnections,
+    request: () => ({ body: registerBody() }),
+  });
+  figures.push({
+    figure: `bcrypt alone, cost ${bcryptCost}`,
+    value: `${perSecond(hashesPerSecond)} hashes`,
+    load: `this process alone, ${cores} hashes at once on the thread pool, ${bcryptSeconds} s`,
+  });
+  figures.push({
+    figure: 'register (one bcrypt hash each)',
+    value: `${describeLoad(registers)}; ${percent(registers.rate, hashesPerSecond)} of bcrypt alone`,
+    target: '≥ 80 % of bcrypt alone',
+    load: `${loadText(registerConnections)}; hashing on ${cores} threads`,
+  });
+
+  // 4. Subscriptions: one per accepted updateProfile command, followed by its own user.
+  const follows = await acceptedCommands(db, graphqlUrlOf(api), accounts, subscriptionCount);
+  const wsUrl = `${graphqlUrlOf(api).replace(/^http/, 'ws')}`;
+  const cpuBefore = processCpuSeconds(api.child.pid!);
+  const fanout = await measureSubscriptionFanout({
+    wsUrl,
+    db,
+    logger,
+    follows,
+    perSocket,
+    blockSize,
+    blocks,
+    timeoutMs: 120_000,
+  });
+  details.subscriptions = {
+    ...fanout,
+    apiRssMiB: processRssMiB(api.child.pid!),
+    apiCpuSeconds: processCpuSeconds(api.child.pid!) - cpuBefore,
+  };
+  figures.push({
+    figure: `${fanout.perBlock.length} blocks of ${blockSize} commands: PROJECTED after COMMIT`,
+    value: `median ${ms(fanout.latency.median)}, p99 ${ms(fanout.latency.p99)} (n ${fanout.latency.count}${fanout.errors ? `, ${fanout.errors} errors` : ''})`,
+    target: 'p99 < 100 ms',
+    load: `api + Postgres; this process: ${fanout.subscriptions} subscriptions on ${fanout.sockets} sockets (held in ${round(fanout.establishSeconds, 1)} s), and the projector's transaction (projectEvents) for each block`,
+  });
+  await api.stop();
+
+  // 5. Hashing capped to one thread: `me` at a fixed rate alone, then during a register storm.
+  api = await stack.startService('api', apiEnv({ PASSWORD_HASH_CONCURRENCY: '1' }));
+  const readsAtRate = (name: string) =>
+    measure(name, {
+      connections: 16,
+      rate: stormReadRate,
+      request: (i) => ({ body: ME, headers: authOf(i) }),
+    });
+  const calm = await readsAtRate('me at a fixed rate');
+  const [stormReads, storm] = await Promise.all([
+    readsAtRate('me during a register storm'),
+    measure('register storm', {
+      connections: registerConnections,
+      request: () => ({ body: registerBody() }),
+    }),
+  ]);
+  figures.push({
+    figure: 'me during a register storm (hashing on 1 thread)',
+    value: `p99 ${ms(stormReads.latency.p99)} (median ${ms(stormReads.latency.median)}); without the storm p99 ${ms(calm.latency.p99)}; storm ${perSecond(storm.rate)} registers`,
+    target: 'p99 < 50 ms',
+    load: `api (PASSWORD_HASH_CONCURRENCY=1) + Postgres; this process: me at ${stormReadRate}/s on 16 connections, due on a schedule, beside ${registerConnections} connections of register, closed loop`,
+  });
+
+  report('api', figures, details);
+  await database.close();
+} finally {
+  await stack.stop();
+}
+
+function graphqlUrlOf(service: { port: number }): string {
+  return `http://127.0.0.1:${service.port}/graphql`;
+}
+
+/** Runs a load and keeps its result, the api's CPU time and this process's in the details. */
+async function measureLoad(
+  name: string,
+  target: ServiceProcess,
+  options: HttpLoadOptions,
+): Promise<HttpLoadResult> {
+  const apiCpu = processCpuSeconds(target.child.pid!);
+  const ownCpu = process.cpuUsage();
+  const result = await runHttpLoad(options);
+  const own = process.cpuUsage(ownCpu);
+  details[name] = {
+    ...result,
+    apiCores: round(
+      (processCpuSeconds(target.child.pid!) - apiCpu) / (result.seconds + options.warmupMs / 1_000),
+    ),
+    loadGeneratorCores: round((own.user + own.system) / 1e6 / (result.seconds + options.warmupMs / 1_000)),
+  };
+  process.stdout.write(`${name}: ${describeLoad(result)}\n`);
+  return result;
+}
+
+/**
+ * `count` accepted updateProfile commands with the account that may follow each: those the write
+ * figure left, topped up through the api when it left fewer.
+ */
+async function acceptedCommands(
+  db: Db,
+  graphqlUrl: string,
+  accounts: readonly ApiAccount[],
+  count: number,
+): Promise<Follow[]> {
+  const owners = new Map(accounts.map((a) => [a.profileId, a]));
+  const read = () =>
+    db
+      .select({ id: commands.id, requesterId: commands.requesterId })
+      .from(commands)
+      .where(
+        and(
+          eq(commands.type, 'UPDATE_PROFILE'),
+          eq(commands.status, 'ACCEPTED'),
+          inArray(commands.requesterId, [...owners.keys()]),
+        ),
+      )
+      .limit(count);
+  let rows = await read();
+  const missing = count - rows.length;
+  if (missing > 0) {
+    await inFlight(missing, 16, async (i) => {
+      const account = accounts[i % accounts.length]!;
+      await graphqlPost(graphqlUrl, UPDATE_PROFILE_QUERY, updateProfileVariables, account.accessToken);
+    });
+    rows = await read();
+  }
+  return rows.map((row) => {
+    const owner = owners.get(row.requesterId!)!;
+    return { commandId: row.id, owner: owner.profileId, token: owner.accessToken };
+  });
+}
