@@ -265,6 +265,46 @@ describe('through the whole pipeline', () => {
     expect(bobs.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('transfers sent back to back apply in acceptance order; a refused one between them changes nothing', async () => {
+    const [erin, frank] = await Promise.all([signUp(api), signUp(api)]);
+    await projected(
+      await send(api, MINT, { toProfileId: erin.profileId, amount: '100' }, admin.accessToken),
+      admin,
+    );
+    const receipts = [];
+    for (const amount of ['60', '50', '40']) {
+      receipts.push(
+        await send(
+          api,
+          TRANSFER,
+          { toProfileId: frank.profileId, amount, memo: `part ${amount}` },
+          erin.accessToken,
+        ),
+      );
+    }
+    // one connection following all three, as a wallet screen would
+    const following = client(erin.accessToken);
+    const ends = (await Promise.all(receipts.map((r) => followCommand(following, r.commandId).done))).map(
+      (states) => states.at(-1)!,
+    );
+    expect(ends.map((s) => s.status)).toEqual(['PROJECTED', 'REJECTED', 'PROJECTED']);
+    // the second saw what the first left: the ledger applied them in acceptance order
+    expect(ends[1]!.errorMessage).toBe(`insufficient funds: wallet ${erin.walletId} has 40, needs 50`);
+    expect([await balanceOf(erin), await balanceOf(frank)]).toEqual(['0', '100']);
+
+    const page = async (variables: Record<string, unknown>) =>
+      (await request<TransactionPage>(api, TRANSACTIONS, variables, erin.accessToken)).transactions;
+    const first = await page({ first: 2 });
+    expect(first.edges.map((e) => [e.node.direction, e.node.amount, e.node.memo])).toEqual([
+      ['OUT', '40', 'part 40'],
+      ['OUT', '60', 'part 60'],
+    ]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const rest = await page({ first: 2, after: first.pageInfo.endCursor });
+    expect(rest.edges.map((e) => [e.node.direction, e.node.amount])).toEqual([['IN', '100']]);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+  });
+
   it("a transfer beyond the balance ends REJECTED with the chaincode's reason on the subscription", async () => {
     const [carol, dave] = await Promise.all([signUp(api), signUp(api)]);
     const sentAt = performance.now();
