@@ -60,6 +60,10 @@ const txs = option('txs', 3000);
 const longRun = option('long', 100_000);
 const profile = args.includes('--profile');
 const onlyInflight64 = args.includes('--only-64');
+/** Extra Node flags for the devnet process, e.g. `--devnet-node-flags=--max-semi-space-size=16`. */
+const devnetNodeFlags = args
+  .filter((arg) => arg.startsWith('--devnet-node-flags='))
+  .flatMap((arg) => arg.slice('--devnet-node-flags='.length).split(' '));
 const report: Record<string, unknown> = { txs, longRun, batchTimeoutMs: 20, batchSize: 500 };
 
 {
@@ -189,7 +193,7 @@ function summarize(load: LoadResult, before: Status, after: Status) {
 async function startDevnetProcess(cpuProfile: boolean) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gx-bench-devnet-'));
   const connectionDir = path.join(dataDir, 'devnet');
-  const nodeArgs = ['--import', 'tsx', '--conditions=@gx/source'];
+  const nodeArgs = ['--import', 'tsx', '--conditions=@gx/source', ...devnetNodeFlags];
   if (cpuProfile)
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(devnetDir, '..', 'bench', 'results')}`);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
@@ -204,6 +208,10 @@ async function startDevnetProcess(cpuProfile: boolean) {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  // A benchmark stopped early (Ctrl-C, a timeout) must not leave devnet running.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const controlFile = path.join(connectionDir, 'control.json');
   for (let waited = 0; !existsSync(controlFile); waited += 50) {
     if (waited > 30_000 || child.exitCode !== null) throw new Error('devnet did not start');
@@ -214,6 +222,7 @@ async function startDevnetProcess(cpuProfile: boolean) {
     connectionDir,
     status: async () => (await (await fetch(`${url}/status`)).json()) as Status,
     stop: async () => {
+      process.off('exit', killChild);
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
