@@ -1,6 +1,6 @@
 import { commands, credentials, type Db, type DbTransaction, userProfiles } from '@gx/db';
 import type { CommandPayload, Role } from '@gx/schema';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
@@ -50,7 +50,28 @@ export interface UpdateProfileArgs {
   idempotencyKey?: string | null | undefined;
 }
 
-const pendingStatuses = ['ACCEPTED', 'SUBMITTED', 'RETRYING', 'COMMITTED'];
+/**
+ * The payload of the profile's latest UPDATE_PROFILE still on its way (ACCEPTED to COMMITTED). Two
+ * lookups, each on an index: in flight through the aggregate's partial index, COMMITTED among the
+ * commands awaiting projection (few: the projection lag). One lookup over all four statuses matches
+ * no index, so it walked the whole command history backwards for a profile with nothing pending.
+ * The statuses are literals, not parameters, so the partial index's predicate holds in a generic plan.
+ */
+export function latestPendingUpdate(profileId: string): SQL<CommandPayload<'UPDATE_PROFILE'> | null> {
+  return sql`(
+    select latest.payload from (
+      (select ${commands.payload}, ${commands.seq} from ${commands}
+        where ${commands.aggregateId} = ${profileId} and ${commands.type} = 'UPDATE_PROFILE'
+          and ${commands.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+        order by ${commands.seq} desc limit 1)
+      union all
+      (select ${commands.payload}, ${commands.seq} from ${commands}
+        where ${commands.status} = 'COMMITTED' and ${commands.aggregateId} = ${profileId}
+          and ${commands.type} = 'UPDATE_PROFILE'
+        order by ${commands.seq} desc limit 1)
+    ) latest
+    order by latest.seq desc limit 1)`;
+}
 
 /**
  * The profile as it will be once the commands already accepted are projected: the read model, overlaid
@@ -65,14 +86,7 @@ async function pendingProfile(tx: DbTransaction, profileId: string) {
       lastName: userProfiles.lastName,
       country: userProfiles.country,
       accountType: userProfiles.accountType,
-      pending: sql<CommandPayload<'UPDATE_PROFILE'> | null>`(
-        select ${commands.payload} from ${commands}
-        where ${commands.aggregateId} = ${profileId} and ${commands.type} = 'UPDATE_PROFILE'
-          and ${commands.status} in (${sql.join(
-            pendingStatuses.map((s) => sql`${s}`),
-            sql`, `,
-          )})
-        order by ${commands.seq} desc limit 1)`,
+      pending: latestPendingUpdate(profileId),
     })
     .from(userProfiles)
     .where(eq(userProfiles.id, profileId));
