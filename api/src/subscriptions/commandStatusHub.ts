@@ -133,7 +133,10 @@ export class CommandStatusHub {
   readonly #options: Readonly<CommandStatusHubOptions>;
   readonly #watchers = new Map<string, Set<Watcher>>();
   readonly #perSubscriber = new Map<string, number>();
+  /** Commands named by a notice, or newly watched: read before anything else. */
   readonly #dirty = new Set<string>();
+  /** Commands the safety net re-reads (the poll, a lost LISTEN connection): read when nothing is dirty. */
+  readonly #stale = new Set<string>();
   #size = 0;
   #scheduled = false;
   #running: Promise<void> | undefined;
@@ -194,12 +197,13 @@ export class CommandStatusHub {
   }
 
   #rereadAll(): void {
-    for (const id of this.#watchers.keys()) this.#dirty.add(id);
+    for (const id of this.#watchers.keys()) this.#stale.add(id);
     this.#schedule();
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#running || this.#dirty.size === 0 || this.#stopped) return;
+    if (this.#scheduled || this.#running || this.#stopped) return;
+    if (this.#dirty.size === 0 && this.#stale.size === 0) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -210,38 +214,53 @@ export class CommandStatusHub {
     });
   }
 
+  /**
+   * Reads a chunk at a time, the dirty commands first: a notice that arrives while the safety net
+   * re-reads every watched command waits for one chunk, not for the whole pass.
+   */
   async #drain(): Promise<void> {
     let failures = 0;
-    while (this.#dirty.size > 0 && !this.#stopped) {
-      const ids = [...this.#dirty].filter((id) => this.#watchers.has(id));
-      this.#dirty.clear();
-      for (let i = 0; i < ids.length; i += readChunk) {
-        const part = ids.slice(i, i + readChunk);
-        let rows: CommandView[];
-        try {
-          rows = await this.#options.read(part);
-          failures = 0;
-        } catch (error) {
-          failures++;
-          this.#options.logger.warn(
-            { error: safeError(error), ids: part.length },
-            'reading watched commands failed; retrying',
-          );
-          for (const id of part) {
-            for (const watcher of [...(this.#watchers.get(id) ?? [])]) {
-              if (watcher.started) this.#dirty.add(id);
-              else watcher.failFirst(error);
-            }
-          }
-          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5_000)));
-          continue;
-        }
-        const byId = new Map(rows.map((row) => [row.id, row]));
+    while ((this.#dirty.size > 0 || this.#stale.size > 0) && !this.#stopped) {
+      const part = this.#takeChunk(this.#dirty.size > 0 ? this.#dirty : this.#stale);
+      if (part.length === 0) continue;
+      let rows: CommandView[];
+      try {
+        rows = await this.#options.read(part);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.#options.logger.warn(
+          { error: safeError(error), ids: part.length },
+          'reading watched commands failed; retrying',
+        );
         for (const id of part) {
-          for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher.deliver(byId.get(id) ?? null);
+          for (const watcher of [...(this.#watchers.get(id) ?? [])]) {
+            if (watcher.started) this.#dirty.add(id);
+            else watcher.failFirst(error);
+          }
         }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5_000)));
+        continue;
+      }
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const id of part) {
+        for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher.deliver(byId.get(id) ?? null);
       }
     }
+  }
+
+  /** Up to one read's worth of still-watched ids out of `from`; a read serves both sets. */
+  #takeChunk(from: Set<string>): string[] {
+    const part: string[] = [];
+    for (const id of from) {
+      from.delete(id);
+      if (!this.#watchers.has(id)) continue;
+      this.#dirty.delete(id);
+      this.#stale.delete(id);
+      part.push(id);
+      if (part.length === readChunk) break;
+    }
+    return part;
   }
 
   /** Ends every subscription and stops listening. */

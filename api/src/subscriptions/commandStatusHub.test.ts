@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { encodeCommandNotices, type NotificationListener } from '@gx/db';
+import { createLogger } from '@gx/runtime';
+import { describe, expect, it, vi } from 'vitest';
+import type { CommandView } from '../services/commands.js';
+import { CommandStatusHub } from './commandStatusHub.js';
+
+/** A listener the test drives: `notify` delivers a `gx_command` notice, `gap` a lost connection. */
+function fakeListener() {
+  let onNotice: (payload: string) => void = () => {};
+  let onGap: () => void = () => {};
+  const listener: NotificationListener = {
+    ready: async () => {},
+    subscribe: (_channel, handler) => {
+      onNotice = handler;
+      return () => {};
+    },
+    onGap: (handler) => {
+      onGap = handler;
+      return () => {};
+    },
+    connected: true,
+    close: async () => {},
+  };
+  return {
+    listener,
+    notify: (ids: string[]) => {
+      for (const payload of encodeCommandNotices(ids)) onNotice(payload);
+    },
+    gap: () => onGap(),
+  };
+}
+
+const view = (id: string, status: string): CommandView => ({
+  id,
+  type: 'UPDATE_PROFILE',
+  status: status as CommandView['status'],
+  attempts: 0,
+  fabricTxId: null,
+  blockNumber: null,
+  errorCode: null,
+  errorMessage: null,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+  requesterId: 'someone',
+});
+
+describe('CommandStatusHub', () => {
+  it('reads the commands a notice names before finishing a safety-net pass over every watched one', async () => {
+    const { listener, notify, gap } = fakeListener();
+    const ids: string[] = Array.from({ length: 3_000 }, () => randomUUID());
+    const statuses = new Map(ids.map((id) => [id, 'COMMITTED']));
+    const reads: number[] = [];
+    // a read in progress can be held, so the test knows where the pass stands
+    let held: Promise<void> = Promise.resolve();
+    const hub = new CommandStatusHub({
+      listener,
+      read: async (part) => {
+        reads.push(part.length);
+        await held;
+        return part.map((id) => view(id, statuses.get(id)!));
+      },
+      logger: createLogger({ service: 'test', level: 'silent', format: 'json' }),
+      pollMs: 0,
+      maxSubscriptions: 10_000,
+      maxPerSubscriber: 10_000,
+    });
+    const watches = ids.map((id) => hub.watch(id, 'someone'));
+    await Promise.all(watches.map((w) => w.first));
+    const last = ids.at(-1)!;
+    const updates = watches.at(-1)!.updates;
+    expect((await updates.next()).value).toMatchObject({ status: 'COMMITTED' });
+    reads.length = 0;
+
+    // the safety net starts re-reading all 3,000 (in chunks of 1,000); the last one is projected meanwhile
+    let release!: () => void;
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
+    gap();
+    await vi.waitUntil(() => reads.length === 1);
+    statuses.set(last, 'PROJECTED');
+    notify([last]);
+    release();
+
+    expect((await updates.next()).value).toMatchObject({ id: last, status: 'PROJECTED' });
+    // read right after the chunk in progress, not at the end of the pass
+    expect(reads.slice(0, 2)).toEqual([1_000, 1]);
+    // and the pass goes on without it
+    await vi.waitUntil(() => reads.length === 4);
+    expect(reads).toEqual([1_000, 1, 1_000, 999]);
+    await hub.stop();
+  });
+});
