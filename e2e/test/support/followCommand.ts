@@ -17,7 +17,7 @@ export interface ReceivedState extends CommandState {
   connection: number;
 }
 
-export const COMMAND_STATUS = /* GraphQL */ `
+const COMMAND_STATUS = /* GraphQL */ `
   subscription Follow($id: ID!) {
     commandStatus(id: $id) { id type status fabricTxId blockNumber errorCode errorMessage }
   }

@@ -7,18 +7,13 @@ export interface GraphQLError {
   extensions?: { code?: string } & Record<string, unknown>;
 }
 
-export interface GraphQLResult<T> {
-  data?: T | null;
-  errors?: GraphQLError[];
-}
-
-/** One operation over HTTP POST, as a browser's fetch sends it. */
-export async function post<T>(
+/** One operation over HTTP POST, as a browser's fetch sends it; its data, or a throw on any error. */
+export async function request<T>(
   apiUrl: string,
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
-): Promise<GraphQLResult<T>> {
+): Promise<T> {
   const response = await fetch(`${apiUrl}/graphql`, {
     method: 'POST',
     headers: {
@@ -29,21 +24,12 @@ export async function post<T>(
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
+  let result: { data?: T | null; errors?: GraphQLError[] };
   try {
-    return JSON.parse(text) as GraphQLResult<T>;
+    result = JSON.parse(text);
   } catch {
     throw new Error(`not JSON (HTTP ${response.status}): ${text.slice(0, 300)}`);
   }
-}
-
-/** The data of an operation that must succeed. */
-export async function request<T>(
-  apiUrl: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<T> {
-  const result = await post<T>(apiUrl, query, variables, token);
   if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
   return result.data as T;
 }
