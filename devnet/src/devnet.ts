@@ -23,6 +23,7 @@ import { LedgerStore } from './store.js';
 
 export const channelName = 'gx-channel';
 export const mspId = 'GxMSP';
+export const chaincodeName = 'gx';
 const orgDomain = 'gx.example.com';
 const chaincodeVersion = '1.0';
 
@@ -82,127 +83,146 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     ...new Set(['localhost', '127.0.0.1', advertisedHost]),
   ]);
   const store = await LedgerStore.open(path.join(connectionDir, 'ledger'));
-  let stopping: Error | undefined;
-  const committer = new Committer(store, (error) =>
-    logger.error({ err: error }, 'commit failed: ledger unavailable'),
-  );
-  await committer.init(channelName);
+  // What has been started so far, undone in reverse if a later step fails (a taken port, say),
+  // so a failed start leaves no open ledger (LevelDB's lock) and no listener behind.
+  const started: (() => unknown)[] = [() => store.close()];
+  try {
+    return await serve();
+  } catch (error) {
+    for (const undo of started.reverse()) await undo();
+    throw error;
+  }
 
-  const msp = new Msp(mspId, pki.orgCaCertPem);
-  const endorsements = new EndorsementCache(options.endorsementTtlMs ?? 5 * 60_000, 10_000);
-  const endorser = new Endorser(
-    {
-      chaincodeName: 'gx',
-      chaincodeVersion,
-      peerIdentity: serializeIdentity(mspId, pki.peer.certPem),
-      peerKey: createPrivateKey(pki.peer.keyPem),
-    },
-    msp,
-    store,
-    new ChaincodeRunner(contracts, options.chaincodeTimeoutMs ?? 30_000),
-  );
-  const cutter = new BlockCutter(
-    {
-      batchSize: options.batchSize ?? 500,
-      batchTimeoutMs: options.batchTimeoutMs ?? 20,
-      preferredMaxBytes: 2 * 1024 * 1024,
-    },
-    (batch) => committer.submit(batch),
-  );
-  const commitStatus = new CommitStatusTracker(store, committer);
-  const events = new ChaincodeEventStreams(store, committer, 'gx');
-  const faults = new Faults();
-  faults.onChange((fault) => {
-    logger.info({ fault }, 'fault set');
-    if (fault.unavailable) {
-      events.endAll(unavailable());
-      commitStatus.failAll(unavailable());
-    }
-  });
+  async function serve(): Promise<Devnet> {
+    let stopping: Error | undefined;
+    const committer = new Committer(store, (error) =>
+      logger.error({ err: error }, 'commit failed: ledger unavailable'),
+    );
+    await committer.init(channelName);
 
-  // Channelz stays on: grpc-js 1.14 only tracks (and so only force-closes) sessions with it enabled.
-  const server = new Server({ 'grpc.max_receive_message_length': 100 * 1024 * 1024 });
-  let port = options.port ?? 7051;
-  const address = () => `${advertisedHost}:${port}`;
-  server.addService(
-    gatewayServiceDefinition,
-    gatewayService({
-      settings: { channelId: channelName, chaincodeName: 'gx', mspId, address },
+    const msp = new Msp(mspId, pki.orgCaCertPem);
+    const endorsements = new EndorsementCache(options.endorsementTtlMs ?? 5 * 60_000, 10_000);
+    const endorser = new Endorser(
+      {
+        chaincodeName,
+        chaincodeVersion,
+        peerIdentity: serializeIdentity(mspId, pki.peer.certPem),
+        peerKey: createPrivateKey(pki.peer.keyPem),
+      },
       msp,
       store,
-      endorser,
-      endorsements,
-      qscc: new Qscc(store, channelName),
-      envelopes: new EnvelopeChecker(channelName, 'gx', msp, endorsements),
-      order: (tx) => cutter.enqueue(tx),
-      commitStatus,
-      events,
-      faults,
-      ledgerFault: () => stopping ?? committer.failure,
-    }),
-  );
-  port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `${host.includes(':') ? `[${host}]` : host}:${port}`,
-      ServerCredentials.createSsl(null, [
-        { private_key: Buffer.from(pki.tlsServer.keyPem), cert_chain: Buffer.from(pki.tlsServer.certPem) },
-      ]),
-      (error, bound) => (error ? reject(error) : resolve(bound)),
+      new ChaincodeRunner(contracts, options.chaincodeTimeoutMs ?? 30_000),
     );
-  });
+    const cutter = new BlockCutter(
+      {
+        batchSize: options.batchSize ?? 500,
+        batchTimeoutMs: options.batchTimeoutMs ?? 20,
+        preferredMaxBytes: 2 * 1024 * 1024,
+      },
+      (batch) => committer.submit(batch),
+    );
+    const commitStatus = new CommitStatusTracker(store, committer);
+    const events = new ChaincodeEventStreams(store, committer, chaincodeName);
+    const faults = new Faults();
+    faults.onChange((fault) => {
+      logger.info({ fault }, 'fault set');
+      if (fault.unavailable) {
+        events.endAll(unavailable());
+        commitStatus.failAll(unavailable());
+      }
+    });
 
-  await writeConnectionFiles(connectionDir, {
-    profile: { endpoint: address(), hostOverride: 'localhost', mspId, channel: channelName, chaincode: 'gx' },
-    clientCertPem: pki.client.certPem,
-    clientKeyPem: pki.client.keyPem,
-    tlsCaCertPem: pki.tlsCaCertPem,
-  });
+    // Channelz stays on: grpc-js 1.14 only tracks (and so only force-closes) sessions with it enabled.
+    const server = new Server({ 'grpc.max_receive_message_length': 100 * 1024 * 1024 });
+    let port = options.port ?? 7051;
+    const address = () => `${advertisedHost}:${port}`;
+    server.addService(
+      gatewayServiceDefinition,
+      gatewayService({
+        settings: { channelId: channelName, chaincodeName, mspId, address },
+        msp,
+        store,
+        endorser,
+        endorsements,
+        qscc: new Qscc(store, channelName),
+        envelopes: new EnvelopeChecker(channelName, chaincodeName, msp, endorsements),
+        order: (tx) => cutter.enqueue(tx),
+        commitStatus,
+        events,
+        faults,
+        ledgerFault: () => stopping ?? committer.failure,
+      }),
+    );
+    started.push(() => server.forceShutdown());
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(
+        `${host.includes(':') ? `[${host}]` : host}:${port}`,
+        ServerCredentials.createSsl(null, [
+          { private_key: Buffer.from(pki.tlsServer.keyPem), cert_chain: Buffer.from(pki.tlsServer.certPem) },
+        ]),
+        (error, bound) => (error ? reject(error) : resolve(bound)),
+      );
+    });
 
-  const control =
-    options.controlPort === undefined
-      ? undefined
-      : await startControlServer(
-          {
-            fault: () => faults.current,
-            setFault: (fault) => faults.set(fault),
-            status: () => ({
-              endpoint: address(),
-              height: store.chainInfo.height,
-              fault: faults.current,
-              process: { cpu: process.cpuUsage(), memory: process.memoryUsage() },
-            }),
-          },
-          options.controlPort,
-        );
-  if (control) {
-    await writeFile(path.join(connectionDir, 'control.json'), `${JSON.stringify({ url: control.url })}\n`);
+    await writeConnectionFiles(connectionDir, {
+      profile: {
+        endpoint: address(),
+        hostOverride: 'localhost',
+        mspId,
+        channel: channelName,
+        chaincode: chaincodeName,
+      },
+      clientCertPem: pki.client.certPem,
+      clientKeyPem: pki.client.keyPem,
+      tlsCaCertPem: pki.tlsCaCertPem,
+    });
+
+    const control =
+      options.controlPort === undefined
+        ? undefined
+        : await startControlServer(
+            {
+              fault: () => faults.current,
+              setFault: (fault) => faults.set(fault),
+              status: () => ({
+                endpoint: address(),
+                height: store.chainInfo.height,
+                fault: faults.current,
+                process: { cpu: process.cpuUsage(), memory: process.memoryUsage() },
+              }),
+            },
+            options.controlPort,
+          );
+    if (control) started.push(() => control.close());
+    if (control) {
+      await writeFile(path.join(connectionDir, 'control.json'), `${JSON.stringify({ url: control.url })}\n`);
+    }
+    logger.info(
+      { endpoint: address(), connectionDir, height: store.chainInfo.height, control: control?.url },
+      'devnet serving the Fabric Gateway',
+    );
+    let stopped: Promise<void> | undefined;
+    return {
+      endpoint: address(),
+      port,
+      connectionDir,
+      controlUrl: control?.url,
+      setFault: (fault) => faults.set(fault),
+      chainHeight: () => store.chainInfo.height,
+      stop: () => {
+        stopped ??= (async () => {
+          stopping = new RpcError(status.UNAVAILABLE, 'devnet is stopping');
+          server.forceShutdown();
+          events.endAll(stopping);
+          cutter.cut();
+          await committer.drain();
+          commitStatus.failAll(stopping);
+          await control?.close();
+          await store.close();
+          logger.info({ height: store.chainInfo.height }, 'devnet stopped');
+        })();
+        return stopped;
+      },
+    };
   }
-  logger.info(
-    { endpoint: address(), connectionDir, height: store.chainInfo.height, control: control?.url },
-    'devnet serving the Fabric Gateway',
-  );
-
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: address(),
-    port,
-    connectionDir,
-    controlUrl: control?.url,
-    setFault: (fault) => faults.set(fault),
-    chainHeight: () => store.chainInfo.height,
-    stop: () => {
-      stopped ??= (async () => {
-        stopping = new RpcError(status.UNAVAILABLE, 'devnet is stopping');
-        server.forceShutdown();
-        events.endAll(stopping);
-        cutter.cut();
-        await committer.drain();
-        commitStatus.failAll(stopping);
-        await control?.close();
-        await store.close();
-        logger.info({ height: store.chainInfo.height }, 'devnet stopped');
-      })();
-      return stopped;
-    },
-  };
 }

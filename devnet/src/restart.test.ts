@@ -148,4 +148,16 @@ describe('persistence', () => {
       );
     }
   });
+
+  test('a start that cannot bind its port fails, leaving its ledger free for the next start', async () => {
+    const other = await temporaryDataDir();
+    try {
+      await expect(startDevnet({ dataDir: other.dir, port: devnet.port })).rejects.toThrow(/EADDRINUSE/);
+      const second = await startDevnet({ dataDir: other.dir, port: 0 });
+      expect(second.chainHeight()).toBe(1);
+      await second.stop();
+    } finally {
+      await other.remove();
+    }
+  });
 });
