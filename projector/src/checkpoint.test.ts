@@ -6,7 +6,6 @@ import {
   beginning,
   CheckpointMovedError,
   findCheckpoint,
-  lockCheckpoint,
   readCheckpoint,
 } from './checkpoint.js';
 
@@ -35,7 +34,14 @@ describe('checkpoint', () => {
     );
     await expect(stale).rejects.toBeInstanceOf(CheckpointMovedError);
     await expect(
-      database.db.transaction((tx) => lockCheckpoint(tx, 'cas', { blockNumber: 3n, transactionId: 'tx-b' })),
+      database.db.transaction((tx) =>
+        advanceCheckpoint(
+          tx,
+          'cas',
+          { blockNumber: 3n, transactionId: 'tx-b' },
+          { blockNumber: 4n, transactionId: 'x' },
+        ),
+      ),
     ).rejects.toThrow(/checkpoint cas is at block 3 after tx-a, not at block 3 after tx-b/);
     expect(await readCheckpoint(database.db, 'cas')).toEqual(first);
   });

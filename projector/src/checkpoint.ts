@@ -62,21 +62,6 @@ export async function findCheckpoint(db: Executor, name: string): Promise<Positi
   return row ? toPosition(row) : undefined;
 }
 
-/**
- * First statement of a projection transaction: locks the checkpoint row and checks it is still at
- * `expected`. A rebuild's swap takes the same row lock, so it waits for the block in progress and
- * holds the next one back before it touches a read model.
- */
-export async function lockCheckpoint(tx: DbTransaction, name: string, expected: Position): Promise<void> {
-  const [row] = await tx
-    .select()
-    .from(projectorCheckpoints)
-    .where(eq(projectorCheckpoints.name, name))
-    .for('update');
-  const found = row ? toPosition(row) : undefined;
-  if (!found || !samePosition(found, expected)) throw new CheckpointMovedError(name, expected, found);
-}
-
 /** Locks the checkpoint row (creating it at the beginning if needed) and returns where it stands. */
 export async function holdCheckpoint(tx: DbTransaction, name: string): Promise<Position> {
   await tx.insert(projectorCheckpoints).values({ name, blockNumber: 0n, txId: null }).onConflictDoNothing();
@@ -90,9 +75,10 @@ export async function holdCheckpoint(tx: DbTransaction, name: string): Promise<P
 }
 
 /**
- * The fence: moves the checkpoint from `from` to `to` only if it is still at `from` (compare-and-set),
- * so a stale leader can never move it; otherwise throws `CheckpointMovedError` and the caller's
- * transaction, read models included, rolls back.
+ * The fence, first statement of a projection transaction: moves the checkpoint from `from` to `to`
+ * only if it is still at `from` (compare-and-set), so a stale leader can never move it; otherwise
+ * throws `CheckpointMovedError` and the caller's transaction, read models included, rolls back. The
+ * update locks the row until commit: a second projector, or a rebuild's swap, waits for this one.
  */
 export async function advanceCheckpoint(
   tx: DbTransaction,

@@ -196,6 +196,7 @@ export class Projector {
         }
         logger.debug(
           {
+            ms: Math.round((performance.now() - started) * 100) / 100,
             blocks: `${group[0]?.blockNumber}..${outcome.to.blockNumber}`,
             applied: outcome.applied,
             rejected: outcome.rejected,

@@ -5,7 +5,7 @@ import type { KycRow, ProfileRow, WalletRow } from '../model/rows.js';
 import { uuidArray } from './uuidArray.js';
 
 /**
- * The profiles, KYC rows and wallets a group of events touches, by key (three statements sent together), from the tables the search
+ * The profiles, KYC rows and wallets a group of events touches, by key, from the tables the search
  * path finds first (the live ones, or a rebuild's). Timestamps come back as text and stay so.
  */
 export async function loadReadModels(
@@ -13,26 +13,26 @@ export async function loadReadModels(
   profileIds: readonly string[],
   walletIds: readonly string[],
 ): Promise<{ profiles: ProfileRow[]; wallets: WalletRow[]; kyc: KycRow[] }> {
-  const none = Promise.resolve([]);
-  const [profiles, kyc, walletRows] = await Promise.all([
+  const profiles =
     profileIds.length === 0
-      ? none
-      : tx.execute<Record<string, string>>(sql`
+      ? []
+      : await tx.execute<Record<string, string>>(sql`
           select id, wallet_id, email, first_name, last_name, country, account_type, status, kyc_status,
             profile_hash, created_at::text, updated_at::text
-          from ${userProfiles} where id = any(${uuidArray(profileIds)}::uuid[])`),
+          from ${userProfiles} where id = any(${uuidArray(profileIds)}::uuid[])`);
+  const kyc =
     profileIds.length === 0
-      ? none
-      : tx.execute<Record<string, string | null>>(sql`
+      ? []
+      : await tx.execute<Record<string, string | null>>(sql`
           select profile_id, status, document_type, document_hash, reason, submitted_at::text,
             reviewed_at::text, updated_at::text
-          from ${kycVerifications} where profile_id = any(${uuidArray(profileIds)}::uuid[])`),
+          from ${kycVerifications} where profile_id = any(${uuidArray(profileIds)}::uuid[])`);
+  const walletRows =
     walletIds.length === 0
-      ? none
-      : tx.execute<Record<string, string>>(sql`
+      ? []
+      : await tx.execute<Record<string, string>>(sql`
           select id, profile_id, balance::text, block_number::text, updated_at::text
-          from ${wallets} where id = any(${uuidArray(walletIds)}::uuid[])`),
-  ]);
+          from ${wallets} where id = any(${uuidArray(walletIds)}::uuid[])`);
   return {
     profiles: profiles.map((r) => ({
       id: r.id!,

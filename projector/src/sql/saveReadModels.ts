@@ -5,12 +5,13 @@ import type { KycRow, ProfileRow, TransactionRow, WalletRow } from '../model/row
 /**
  * Writes a group's read-model changes set-based: one upsert per table with the final rows (a JSON
  * array bound as one parameter), and the transaction rows in ledger order, each (command,
- * direction) once; the statements go out together. Unqualified table names, so a rebuild's search path sends them to its own tables.
+ * direction) once. Unqualified table names, so a rebuild's search path sends them to its own tables.
  */
 export async function saveReadModels(
   tx: DbTransaction,
   changes: { profiles: ProfileRow[]; wallets: WalletRow[]; kyc: KycRow[]; transactions: TransactionRow[] },
 ): Promise<void> {
+  // built up front, run one after the other (drizzle runs a statement when it is awaited)
   const statements: PromiseLike<unknown>[] = [];
   if (changes.profiles.length > 0) {
     const json = JSON.stringify(
@@ -115,6 +116,5 @@ export async function saveReadModels(
       on conflict (command_id, direction) do nothing`),
     );
   }
-  // sent together: one round trip for the whole group
-  await Promise.all(statements);
+  for (const statement of statements) await statement;
 }
