@@ -34,7 +34,7 @@ export class BenchStack {
   async startDevnet(env: Record<string, string> = {}): Promise<ServiceProcess> {
     const { process } = await startService(
       'devnet',
-      { GX_DATA_DIR: this.folder, DEVNET_PORT: '0', ...env },
+      { GX_DATA_DIR: this.folder, DEVNET_PORT: '0', DEVNET_CONTROL_PORT: '0', ...env },
       (line) => (typeof line.connectionDir === 'string' ? line.connectionDir : undefined),
     );
     this.connectionDir = path.join(this.folder, 'devnet');
