@@ -4,7 +4,7 @@ import { advanceCheckpoint, type Position } from './checkpoint.js';
 import { addKeys, applyEvent } from './handlers/index.js';
 import { type ReadModelKeys, ReadModelTransaction } from './model/readModelTransaction.js';
 import { freeEmails } from './sql/freeEmails.js';
-import { loadCommands } from './sql/loadCommands.js';
+import { loadGroup } from './sql/loadGroup.js';
 import { type MovedCommand, markProjected } from './sql/markProjected.js';
 import { markRejected } from './sql/markRejected.js';
 import { type QuarantinedEvent, recordProjectionErrors } from './sql/recordProjectionErrors.js';
@@ -67,8 +67,9 @@ export async function projectEvents(
   const to: Position = { blockNumber: last.blockNumber, transactionId: last.transactionId };
   await advanceCheckpoint(tx, checkpoint, from, to);
   // one statement at a time: measured faster here than pipelining them on the connection
-  const rows = await loadCommands(tx, [...ids]);
-  const models = await ReadModelTransaction.load(tx, keys);
+  const loaded = await loadGroup(tx, [...ids], [...keys.profiles], [...keys.wallets]);
+  const rows = loaded.commands;
+  const models = ReadModelTransaction.of(loaded);
   const now = new Date().toISOString();
 
   const applied: { id: string; block: bigint }[] = [];

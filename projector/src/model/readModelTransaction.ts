@@ -1,5 +1,5 @@
 import type { DbTransaction } from '@gx/db';
-import { loadReadModels } from '../sql/loadReadModels.js';
+import type { GroupRows } from '../sql/loadGroup.js';
 import { saveReadModels } from '../sql/saveReadModels.js';
 import type { KycRow, ProfileRow, TransactionRow, WalletRow } from './rows.js';
 
@@ -25,10 +25,9 @@ export class ReadModelTransaction {
   readonly #dirtyKyc = new Set<string>();
   readonly #transactions = new Map<string, TransactionRow>();
 
-  /** Loads the rows of `keys` from the tables the transaction's search path finds. */
-  static async load(tx: DbTransaction, keys: ReadModelKeys): Promise<ReadModelTransaction> {
+  /** The read models as loaded for a group (`loadGroup`). */
+  static of(loaded: Pick<GroupRows, 'profiles' | 'kyc' | 'wallets'>): ReadModelTransaction {
     const models = new ReadModelTransaction();
-    const loaded = await loadReadModels(tx, [...keys.profiles], [...keys.wallets]);
     for (const row of loaded.profiles) models.#profiles.set(row.id, row);
     for (const row of loaded.wallets) models.#wallets.set(row.id, row);
     for (const row of loaded.kyc) models.#kyc.set(row.profileId, row);
