@@ -98,7 +98,7 @@ try {
     const [span] = await db.execute<{ seconds: number; transactions: number; mean_batch: number }>(sql`
       select extract(epoch from max(c.committed_at) - min(c.claimed_at))::float8 as seconds,
              count(distinct c.ledger_tx_id)::int as transactions,
-             (count(*)::float8 / nullif(count(distinct c.ledger_tx_id), 0)) as mean_batch
+             (count(c.ledger_tx_id)::float8 / nullif(count(distinct c.ledger_tx_id), 0)) as mean_batch
         from commands c where c.id in ${list(backlog.map((c) => c.id))}`);
     const stages = await db.execute<{ to_submit: number; to_commit: number }>(sql`
       select extract(epoch from submitted_at - claimed_at) * 1000 as to_submit,

@@ -6,7 +6,7 @@ import type { SubmitterMetrics } from './metrics.js';
 import type { ClaimedCommand } from './plan.js';
 import { type BatchContext, processBatch } from './processBatch.js';
 import { claimBatches } from './sql/claimBatches.js';
-import { releaseAll, renewLeases } from './sql/leases.js';
+import { releaseAll, releaseStaleLeases, renewLeases } from './sql/leases.js';
 import { queueStats } from './sql/queueStats.js';
 import { StatusWriter } from './statusWriter.js';
 
@@ -82,7 +82,10 @@ export class Submitter {
       this.#timers.push(timer);
     };
     every(this.#settings.pollMs, async () => this.wake());
-    every(Math.max(1_000, this.#settings.leaseMs / 3), () => renewLeases(this.#db, this.#settings.workerId));
+    every(Math.max(1_000, this.#settings.leaseMs / 3), async () => {
+      await renewLeases(this.#db, this.#settings.workerId);
+      if ((await releaseStaleLeases(this.#db, this.#settings.leaseMs)) > 0) this.wake();
+    });
     every(5_000, () => this.#refreshQueueStats());
     this.#loop = this.#run();
     this.#logger.info({ workerId: this.#settings.workerId, ...this.#settings.backoff }, 'submitter started');

@@ -31,20 +31,14 @@ interface CandidateRow extends Record<string, unknown> {
 /**
  * Claims the commands to send now, packed into transactions (see `planBatches`), and marks them
  * with this worker's id and a lease. Due commands are those waiting (ACCEPTED), due again
- * (RETRYING), or SUBMITTED and unattended; a lease older than `leaseMs` belongs to a dead worker
- * and is released first.
+ * (RETRYING), or SUBMITTED and unattended (`releaseStaleLeases` hands back the claims of dead
+ * workers).
  */
 export async function claimBatches(db: Executor, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`);
-    // A lease not renewed in time belongs to a dead (or stalled) worker: back to the queue.
-    await tx.execute(sql`
-      update commands set locked_by = null, locked_at = null
-       where locked_by is not null
-         and locked_at <= now() - ${millis(leaseMs)}
-         and status in ${list(inFlightStatuses)}`);
     const candidates = await tx.execute<CandidateRow>(sql`
       select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
              ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
