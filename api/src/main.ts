@@ -1,18 +1,13 @@
 // The api service: configuration from the environment, the database (embedded in development), the
 // server, and a clean stop on SIGINT/SIGTERM.
 import { resolveDatabase } from '@gx/db';
-import { createLogger, onShutdown } from '@gx/runtime';
+import { onShutdown, serviceLogger } from '@gx/runtime';
 import { startApi } from './api.js';
 import { loadApiConfig } from './config.js';
 import { safeError } from './safeError.js';
 
 const config = loadApiConfig();
-const logger = createLogger({
-  service: 'api',
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-  nodeEnv: config.NODE_ENV,
-});
+const logger = serviceLogger('api', config);
 
 const database = await resolveDatabase(config, logger).catch((error: Error) => {
   logger.fatal(error.message);

@@ -1,14 +1,9 @@
-import { createLogger, dataDir, loadConfig, onShutdown } from '@gx/runtime';
+import { dataDir, loadConfig, onShutdown, serviceLogger } from '@gx/runtime';
 import { devnetEnv } from './config.js';
 import { startDevnet } from './devnet.js';
 
 const config = loadConfig('devnet', devnetEnv);
-const logger = createLogger({
-  service: 'devnet',
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-  nodeEnv: config.NODE_ENV,
-});
+const logger = serviceLogger('devnet', config);
 
 try {
   const devnet = await startDevnet({

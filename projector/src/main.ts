@@ -1,6 +1,6 @@
 import { connect, type Database, type ResolvedDatabase, resolveDatabase } from '@gx/db';
 import { connectLedger, type Ledger } from '@gx/fabric';
-import { createLogger, loadConfig, type OpsServer, onShutdown, startOpsServer } from '@gx/runtime';
+import { loadConfig, type OpsServer, onShutdown, serviceLogger, startOpsServer } from '@gx/runtime';
 import { Registry } from 'prom-client';
 import { fabricConnectionDir, projectorEnv } from './config.js';
 import { errorLine, loggable } from './errors.js';
@@ -9,12 +9,7 @@ import { ProjectorMetrics } from './metrics.js';
 import { Projector } from './projector.js';
 
 const config = loadConfig('projector', projectorEnv);
-const logger = createLogger({
-  service: 'projector',
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-  nodeEnv: config.NODE_ENV,
-});
+const logger = serviceLogger('projector', config);
 
 let resolved: ResolvedDatabase | undefined;
 let database: Database | undefined;

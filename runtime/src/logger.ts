@@ -83,3 +83,16 @@ export function createLogger(settings: LoggerSettings): Logger {
   }
   return settings.destination ? pino(options, settings.destination) : pino(options);
 }
+
+/** A service's logger from its parsed common settings (LOG_LEVEL, LOG_FORMAT, NODE_ENV). */
+export function serviceLogger(
+  service: string,
+  config: { LOG_LEVEL: string; LOG_FORMAT?: 'json' | 'pretty' | undefined; NODE_ENV: string },
+): Logger {
+  return createLogger({
+    service,
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    nodeEnv: config.NODE_ENV,
+  });
+}

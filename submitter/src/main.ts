@@ -1,15 +1,10 @@
 // The submitter as a process: `node dist/main.js`, configured by environment only.
-import { createLogger, loadConfig, onShutdown } from '@gx/runtime';
+import { loadConfig, onShutdown, serviceLogger } from '@gx/runtime';
 import { submitterEnv } from './config.js';
 import { startSubmitter } from './startSubmitter.js';
 
 const config = loadConfig('submitter', submitterEnv);
-const logger = createLogger({
-  service: 'submitter',
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-  nodeEnv: config.NODE_ENV,
-});
+const logger = serviceLogger('submitter', config);
 
 try {
   const running = await startSubmitter(config, logger);

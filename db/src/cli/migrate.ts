@@ -1,15 +1,10 @@
 // `pnpm db:migrate`: applies the committed migrations to DATABASE_URL, or to the embedded server.
-import { createLogger, databaseServiceEnv, loadConfig } from '@gx/runtime';
+import { databaseServiceEnv, loadConfig, serviceLogger } from '@gx/runtime';
 import { migrateDatabase } from '../migrate.js';
 import { resolveDatabase } from '../resolveDatabase.js';
 
 const config = loadConfig('db:migrate', databaseServiceEnv({}));
-const logger = createLogger({
-  service: 'db:migrate',
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-  nodeEnv: config.NODE_ENV,
-});
+const logger = serviceLogger('db:migrate', config);
 
 try {
   const database = await resolveDatabase(config, logger);
