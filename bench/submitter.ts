@@ -150,7 +150,7 @@ try {
       // then the notice, as the api sends it after commit.
       await pg`insert into commands (id, type, aggregate_id, payload, correlation_id)
                values (${command.id}, ${command.type}, ${command.payload.profileId},
-                       ${pg.json(command.payload)}, ${'bench-wake'})`;
+                       ${JSON.stringify(command.payload)}::jsonb, ${'bench-wake'})`;
       await pg`select pg_notify(${channels.outbox}, '')`;
       const [row] = await waitForRow(command.id);
       samples.push(row!.wake_ms);
