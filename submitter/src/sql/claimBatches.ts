@@ -38,25 +38,29 @@ export async function claimBatches(db: Executor, settings: ClaimSettings): Promi
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`);
-    const candidates = await tx.execute<CandidateRow>(sql`
-      select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
-             ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
-        from commands
-       where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-         and locked_by is null
-         and next_attempt_at <= now()
-       order by seq
-       limit ${Math.min(freeSlots * maxBatch * 2, 5_000)}
-         for update skip locked`);
+    // Sent together (postgres.js pipelines a transaction's statements; the server runs them in
+    // order, the lock first): the wake path costs round trips, not work.
+    const [, candidates, busy] = await Promise.all([
+      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`),
+      tx.execute<CandidateRow>(sql`
+        select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
+               ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
+          from commands
+         where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+           and locked_by is null
+           and next_attempt_at <= now()
+         order by seq
+         limit ${Math.min(freeSlots * maxBatch * 2, 5_000)}
+           for update skip locked`),
+      tx.execute<{ aggregateId: string; touches: string[] }>(sql`
+        select aggregate_id as "aggregateId", touches
+          from commands
+         where locked_by is not null
+           and locked_at > now() - ${millis(leaseMs)}
+           and status in ${list(inFlightStatuses)}`),
+    ]);
     if (candidates.length === 0) return [];
 
-    const busy = await tx.execute<{ aggregateId: string; touches: string[] }>(sql`
-      select aggregate_id as "aggregateId", touches
-        from commands
-       where locked_by is not null
-         and locked_at > now() - ${millis(leaseMs)}
-         and status in ${list(inFlightStatuses)}`);
     const aggregates = [...new Set(candidates.map((c) => c.aggregateId))];
     const lastSeq = candidates.at(-1)!.seq;
     const inFlight = await tx.execute<{ aggregateId: string; seq: string }>(sql`
