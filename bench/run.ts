@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const suites = ['devnet.ts', 'fabric.ts', 'submitter.ts', 'api.ts'];
+const suites = ['devnet.ts', 'fabric.ts', 'submitter.ts', 'projector.ts', 'api.ts'];
 const only = process.argv.slice(2);
 
 for (const suite of suites.filter((s) => only.length === 0 || only.some((o) => s.startsWith(o)))) {
