@@ -9,9 +9,10 @@ import {
   commandPayloads,
 } from '@gx/schema';
 import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import type { Viewer } from '../auth/tokens.js';
 import { BadUserInputError, ForbiddenError, IdempotencyConflictError, NotFoundError } from '../errors.js';
 import { type Caller, isAdmin, requireViewer, type Services } from './context.js';
-import { parseId } from './input.js';
+import { parseId, parseIdempotencyKey } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
 
 /** What a write mutation answers at once. */
@@ -148,6 +149,31 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
     if (!(e as { cause?: unknown }).cause) break;
   }
   return false;
+}
+
+/**
+ * The start of every signed-in write: the caller (UNAUTHENTICATED without one), its write limit,
+ * and the idempotency identity of its input (the key split off, the fingerprint over the rest).
+ */
+export function beginUserWrite<A extends { idempotencyKey?: string | null | undefined }>(
+  services: Services,
+  caller: Caller,
+  operation: string,
+  args: A,
+): { viewer: Viewer; input: Omit<A, 'idempotencyKey'>; identity: WriteIdentity } {
+  const viewer = requireViewer(caller);
+  services.limits.write(viewer.profileId);
+  const { idempotencyKey, ...input } = args;
+  return {
+    viewer,
+    input,
+    identity: {
+      requesterId: viewer.profileId,
+      idempotencyKey: parseIdempotencyKey(idempotencyKey),
+      fingerprint: services.hmacs.fingerprint(operation, input),
+      correlationId: caller.correlationId,
+    },
+  };
 }
 
 /**

@@ -2,9 +2,9 @@ import { type Db, kycVerifications, userProfiles } from '@gx/db';
 import type { DocumentType, KycStatus } from '@gx/schema';
 import { eq } from 'drizzle-orm';
 import { NotFoundError } from '../errors.js';
-import { insertCommand, type Receipt, withIdempotency } from './commands.js';
+import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
-import { parseId, parseIdempotencyKey, parseInput, ReviewKycInput, SubmitKycInput } from './input.js';
+import { parseId, parseInput, ReviewKycInput, SubmitKycInput } from './input.js';
 import { authorizeProfile } from './profiles.js';
 
 export interface KycView {
@@ -67,15 +67,7 @@ export interface SubmitKycArgs {
 
 /** `submitKyc`: the caller's own; the chaincode decides whether a submission is allowed now. */
 export async function submitKyc(services: Services, caller: Caller, args: SubmitKycArgs): Promise<Receipt> {
-  const viewer = requireViewer(caller);
-  services.limits.write(viewer.profileId);
-  const { idempotencyKey, ...input } = args;
-  const identity = {
-    requesterId: viewer.profileId,
-    idempotencyKey: parseIdempotencyKey(idempotencyKey),
-    fingerprint: services.hmacs.fingerprint('submitKyc', input),
-    correlationId: caller.correlationId,
-  };
+  const { viewer, input, identity } = beginUserWrite(services, caller, 'submitKyc', args);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(SubmitKycInput, input);
     return insertCommand(services, identity, {
@@ -95,15 +87,7 @@ export interface ReviewKycArgs {
 
 /** `reviewKyc`, admin: the reason stays off-chain; the ledger gets its HMAC. */
 export async function reviewKyc(services: Services, caller: Caller, args: ReviewKycArgs): Promise<Receipt> {
-  const viewer = requireViewer(caller);
-  services.limits.write(viewer.profileId);
-  const { idempotencyKey, ...input } = args;
-  const identity = {
-    requesterId: viewer.profileId,
-    idempotencyKey: parseIdempotencyKey(idempotencyKey),
-    fingerprint: services.hmacs.fingerprint('reviewKyc', input),
-    correlationId: caller.correlationId,
-  };
+  const { input, identity } = beginUserWrite(services, caller, 'reviewKyc', args);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(ReviewKycInput, input);
     if (!(await profileExists(services.database.db, valid.profileId))) throw new NotFoundError('profile');

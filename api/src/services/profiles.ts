@@ -2,9 +2,9 @@ import { commands, credentials, type Db, type DbTransaction, userProfiles } from
 import type { CommandPayload, Role } from '@gx/schema';
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import { insertCommand, type Receipt, withIdempotency } from './commands.js';
+import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
-import { parseId, parseIdempotencyKey, parseInput, UpdateProfileInput } from './input.js';
+import { parseId, parseInput, UpdateProfileInput } from './input.js';
 
 export type ProfileView = typeof userProfiles.$inferSelect;
 
@@ -103,15 +103,7 @@ export async function updateProfile(
   caller: Caller,
   args: UpdateProfileArgs,
 ): Promise<Receipt> {
-  const viewer = requireViewer(caller);
-  services.limits.write(viewer.profileId);
-  const { idempotencyKey, ...input } = args;
-  const identity = {
-    requesterId: viewer.profileId,
-    idempotencyKey: parseIdempotencyKey(idempotencyKey),
-    fingerprint: services.hmacs.fingerprint('updateProfile', input),
-    correlationId: caller.correlationId,
-  };
+  const { viewer, input, identity } = beginUserWrite(services, caller, 'updateProfile', args);
   return withIdempotency(services, identity, async () => {
     const change = parseInput(UpdateProfileInput, input);
     return insertCommand(services, identity, {

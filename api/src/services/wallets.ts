@@ -2,9 +2,9 @@ import { type Db, transactions, userProfiles, wallets } from '@gx/db';
 import type { TransferDirection } from '@gx/schema';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { BadUserInputError, NotFoundError } from '../errors.js';
-import { insertCommand, type Receipt, withIdempotency } from './commands.js';
+import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
-import { MintInput, parseIdempotencyKey, parseInput, TransferInput } from './input.js';
+import { MintInput, parseInput, TransferInput } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
 
 export interface WalletView {
@@ -111,15 +111,7 @@ export interface MintArgs {
 
 /** `mint`, admin: into the recipient's wallet (aggregate: that wallet). */
 export async function mint(services: Services, caller: Caller, args: MintArgs): Promise<Receipt> {
-  const viewer = requireViewer(caller);
-  services.limits.write(viewer.profileId);
-  const { idempotencyKey, ...input } = args;
-  const identity = {
-    requesterId: viewer.profileId,
-    idempotencyKey: parseIdempotencyKey(idempotencyKey),
-    fingerprint: services.hmacs.fingerprint('mint', input),
-    correlationId: caller.correlationId,
-  };
+  const { input, identity } = beginUserWrite(services, caller, 'mint', args);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(MintInput, input);
     const toWalletId = (await walletsOf(services.database.db, [valid.toProfileId])).get(valid.toProfileId);
@@ -144,15 +136,7 @@ export interface TransferArgs {
  * chaincode's to check: a transfer beyond it is accepted here and ends REJECTED with its reason.
  */
 export async function transfer(services: Services, caller: Caller, args: TransferArgs): Promise<Receipt> {
-  const viewer = requireViewer(caller);
-  services.limits.write(viewer.profileId);
-  const { idempotencyKey, ...input } = args;
-  const identity = {
-    requesterId: viewer.profileId,
-    idempotencyKey: parseIdempotencyKey(idempotencyKey),
-    fingerprint: services.hmacs.fingerprint('transfer', input),
-    correlationId: caller.correlationId,
-  };
+  const { viewer, input, identity } = beginUserWrite(services, caller, 'transfer', args);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(TransferInput, input);
     if (valid.toProfileId === viewer.profileId) {
