@@ -3,5 +3,6 @@ export { type ConnectOptions, connect, type Database, type Db, type Sql } from '
 export * from './embedded/index.js';
 export { migrateDatabase, migrationsFolder } from './migrate.js';
 export * from './notifications/index.js';
+export { type ProjectionLag, readLag } from './projectionLag.js';
 export { type DatabaseSettings, type ResolvedDatabase, resolveDatabase } from './resolveDatabase.js';
 export * from './tables/index.js';

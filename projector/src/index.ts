@@ -1,3 +1,4 @@
+export { type ProjectionLag, readLag } from '@gx/db';
 export {
   advanceCheckpoint,
   beginning,
@@ -9,7 +10,6 @@ export {
 } from './checkpoint.js';
 export { fabricConnectionDir, type ProjectorConfig, parseProjectorConfig, projectorEnv } from './config.js';
 export { applyEvent, type Handler, handlers, type Projected } from './handlers/index.js';
-export { type ProjectionLag, readLag } from './lag.js';
 export { findLeader, LeaderLock, type LeaderSession, leaderLockName } from './leader.js';
 export { ProjectorMetrics } from './metrics.js';
 export { type ReadModelKeys, ReadModelTransaction } from './model/readModelTransaction.js';

@@ -1,10 +1,9 @@
-import { connect, type Database, type ResolvedDatabase, resolveDatabase } from '@gx/db';
+import { connect, type Database, type ResolvedDatabase, readLag, resolveDatabase } from '@gx/db';
 import { connectLedger, type Ledger } from '@gx/fabric';
 import { loadConfig, type OpsServer, onShutdown, serviceLogger, startOpsServer } from '@gx/runtime';
 import { Registry } from 'prom-client';
 import { fabricConnectionDir, projectorEnv } from './config.js';
 import { errorLine, loggable } from './errors.js';
-import { readLag } from './lag.js';
 import { ProjectorMetrics } from './metrics.js';
 import { Projector } from './projector.js';
 

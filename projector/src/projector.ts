@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Database } from '@gx/db';
+import { type Database, readLag } from '@gx/db';
 import { arrivedTogether, type Ledger } from '@gx/fabric';
 import type { Logger, Readiness } from '@gx/runtime';
 import {
@@ -12,7 +12,6 @@ import {
 } from './checkpoint.js';
 import { loggable } from './errors.js';
 import { transactionGroups } from './groups.js';
-import { readLag } from './lag.js';
 import { LeaderLock } from './leader.js';
 import type { ProjectorMetrics } from './metrics.js';
 import { projectEvents } from './project.js';

@@ -1,4 +1,4 @@
-import type { Sql } from '@gx/db';
+import { readLag, type Sql } from '@gx/db';
 
 export interface Readiness {
   ready: boolean;
@@ -22,19 +22,9 @@ const timeout = (ms: number) =>
  */
 export async function readiness(sql: Sql, maxLagSeconds?: number, timeoutMs = 2_000): Promise<Readiness> {
   try {
-    const [row] = await Promise.race([
-      sql<{ lagSeconds: number; lagBlocks: string }[]>`
-        select
-          coalesce(extract(epoch from now() - (
-            select min(committed_at) from commands where status = 'COMMITTED')), 0)::float8 as "lagSeconds",
-          greatest(
-            coalesce((select max(block_number) from commands where status = 'COMMITTED'), 0)
-              - coalesce((select block_number from projector_checkpoints where name = 'main'), 0),
-            0)::text as "lagBlocks"`,
-      timeout(timeoutMs),
-    ]);
-    const lagSeconds = Math.max(0, Math.round((row?.lagSeconds ?? 0) * 1000) / 1000);
-    const lagBlocks = Number(row?.lagBlocks ?? 0);
+    const lag = await Promise.race([readLag(sql), timeout(timeoutMs)]);
+    const lagSeconds = Math.round(lag.lagSeconds * 1000) / 1000;
+    const lagBlocks = lag.lagBlocks;
     const lagging = maxLagSeconds !== undefined && lagSeconds > maxLagSeconds;
     return {
       ready: !lagging,

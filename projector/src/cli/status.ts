@@ -1,10 +1,9 @@
-import { connect, resolveDatabase } from '@gx/db';
+import { connect, readLag, resolveDatabase } from '@gx/db';
 import { connectLedger } from '@gx/fabric';
 import { createLogger, loadConfig } from '@gx/runtime';
 import { findCheckpoint, liveCheckpoint } from '../checkpoint.js';
 import { fabricConnectionDir, projectorEnv } from '../config.js';
 import { errorLine } from '../errors.js';
-import { readLag } from '../lag.js';
 import { findLeader } from '../leader.js';
 
 /**

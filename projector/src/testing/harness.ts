@@ -1,8 +1,7 @@
-import { connect, type Database } from '@gx/db';
+import { connect, type Database, readLag } from '@gx/db';
 import { connectLedger, type Ledger } from '@gx/fabric';
 import { createLogger, type Logger } from '@gx/runtime';
 import { Registry } from 'prom-client';
-import { readLag } from '../lag.js';
 import { ProjectorMetrics } from '../metrics.js';
 import { Projector } from '../projector.js';
 

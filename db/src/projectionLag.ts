@@ -1,4 +1,4 @@
-import type { Sql } from '@gx/db';
+import type { Sql } from './connection.js';
 
 export interface ProjectionLag {
   /** The checkpoint's block; undefined before the projector first ran. */
@@ -12,7 +12,7 @@ export interface ProjectionLag {
 /**
  * Projection lag measured from Postgres (design, "Metrics"): only committed commands that wait for
  * their projection count, so an idle system is never lagging and blocks without our events do not
- * count. The api's /readyz reads the same numbers (the SQL is the contract).
+ * count. The projector's metrics, its status command and the api's /readyz all read it here.
  */
 export async function readLag(sql: Sql, checkpoint = 'main'): Promise<ProjectionLag> {
   const [row] = await sql<{ checkpoint_block: string | null; lag_blocks: string; lag_seconds: number }[]>`
