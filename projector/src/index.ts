@@ -1,4 +1,3 @@
-export { type ProjectionLag, readLag } from '@gx/db';
 export {
   advanceCheckpoint,
   beginning,
