@@ -61,6 +61,24 @@ export class BenchStack {
     return Object.assign(process, { port: value });
   }
 
+  /** Starts a script of the workspace (`entry`, from the root) as one more process of this stack. */
+  async startScript(
+    entry: string,
+    env: Record<string, string>,
+    ready: (line: Record<string, unknown>) => unknown,
+  ): Promise<ServiceProcess> {
+    const { process } = await startService(path.dirname(entry), env, ready, 60_000, entry);
+    this.#processes.push(process);
+    return process;
+  }
+
+  /** The last started process of service `name`. */
+  service(name: string): ServiceProcess {
+    const found = this.#processes.findLast((p) => p.name === name);
+    if (!found) throw new Error(`no ${name} in this stack`);
+    return found;
+  }
+
   async stop(): Promise<void> {
     for (const service of this.#processes.reverse()) await service.stop();
     await this.#stopDatabase();

@@ -18,20 +18,21 @@ export interface ServiceProcess {
 }
 
 /**
- * Spawns `<service>/src/main.ts` with JSON logs and resolves once a log line yields what `ready`
- * extracts from it (a port, a folder); rejects with the process's output if it exits or stays
- * silent first.
+ * Spawns `<service>/src/main.ts` (or `entry`, a script relative to the workspace root) in `<service>/` with JSON
+ * logs and resolves once a log line yields what `ready` extracts from it (a port, a folder);
+ * rejects with the process's output if it exits or stays silent first.
  */
 export async function startService<T>(
   service: string,
   env: Record<string, string>,
   ready: (line: Record<string, unknown>) => T | undefined,
   timeoutMs = 60_000,
+  entry = path.join(service, 'src', 'main.ts'),
 ): Promise<{ process: ServiceProcess; value: T }> {
   const root = workspaceRoot();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@gx/source', path.join(root, service, 'src', 'main.ts')],
+    ['--import', 'tsx', '--conditions=@gx/source', path.join(root, entry)],
     {
       cwd: path.join(root, service),
       env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
