@@ -10,22 +10,17 @@
  * of a fresh user, so none conflicts. Prints a table, then JSON. A measurement, not a test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { Contract } from '@hyperledger/fabric-gateway';
+import { bareClient } from './lib/officialClient.js';
 
-// bench/ has no package of its own: the client libraries are devnet's (its devDependencies).
 const devnetDir = fileURLToPath(new URL('../devnet/', import.meta.url));
-const fromDevnet = createRequire(path.join(devnetDir, 'package.json'));
-const grpc = fromDevnet('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-const fabric = fromDevnet('@hyperledger/fabric-gateway') as typeof import('@hyperledger/fabric-gateway');
-
-type Contract = import('@hyperledger/fabric-gateway').Contract;
 
 interface Status {
   height: number;
@@ -49,7 +44,7 @@ const option = (name: string, fallback: number) => {
 if (args[0] === '--client') {
   // Worker mode for the two-process scenario: load the devnet whose files are in args[1].
   const connectionDir = args[1] as string;
-  const client = await connectClient(connectionDir);
+  const client = connectBare(connectionDir);
   const result = await runLoad(client.contract, option('inflight', 64), option('txs', 2000));
   client.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -68,7 +63,7 @@ const report: Record<string, unknown> = { txs, longRun, batchTimeoutMs: 20, batc
 
 {
   const devnet = await startDevnetProcess(profile);
-  const client = await connectClient(devnet.connectionDir);
+  const client = connectBare(devnet.connectionDir);
   await runLoad(client.contract, 64, 300);
 
   const before = await devnet.status();
@@ -112,7 +107,7 @@ const report: Record<string, unknown> = { txs, longRun, batchTimeoutMs: 20, batc
 
 if (longRun > 0) {
   const devnet = await startDevnetProcess(false);
-  const client = await connectClient(devnet.connectionDir);
+  const client = connectBare(devnet.connectionDir);
   const samples: { committed: number; rssMb: number; heapUsedMb: number; txPerSecond: number }[] = [];
   const first = await devnet.status();
   samples.push({
@@ -194,8 +189,7 @@ async function startDevnetProcess(cpuProfile: boolean) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gx-bench-devnet-'));
   const connectionDir = path.join(dataDir, 'devnet');
   const nodeArgs = ['--import', 'tsx', '--conditions=@gx/source', ...devnetNodeFlags];
-  if (cpuProfile)
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(devnetDir, '..', 'bench', 'results')}`);
+  if (cpuProfile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(import.meta.dirname, 'results')}`);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
     cwd: devnetDir,
     env: {
@@ -227,39 +221,6 @@ async function startDevnetProcess(cpuProfile: boolean) {
       child.kill('SIGTERM');
       await exited;
       await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function connectClient(connectionDir: string) {
-  const profile = JSON.parse(await readFile(path.join(connectionDir, 'connection.json'), 'utf8')) as {
-    endpoint: string;
-    hostOverride: string;
-    mspId: string;
-    channel: string;
-    chaincode: string;
-  };
-  const client = new grpc.Client(
-    profile.endpoint,
-    grpc.credentials.createSsl(await readFile(path.join(connectionDir, 'tls-ca.pem'))),
-    { 'grpc.ssl_target_name_override': profile.hostOverride },
-  );
-  const gateway = fabric.connect({
-    client,
-    identity: {
-      mspId: profile.mspId,
-      credentials: await readFile(path.join(connectionDir, 'client-cert.pem')),
-    },
-    signer: fabric.signers.newPrivateKeySigner(
-      createPrivateKey(await readFile(path.join(connectionDir, 'client-key.pem'))),
-    ),
-    hash: fabric.hash.sha256,
-  });
-  return {
-    contract: gateway.getNetwork(profile.channel).getContract(profile.chaincode),
-    close: () => {
-      gateway.close();
-      client.close();
     },
   };
 }
@@ -352,4 +313,10 @@ function printTable(result: Record<string, unknown>): void {
       );
     }
   }
+}
+
+/** The bare official client on devnet's default contract, as the load scenarios use it. */
+function connectBare(connectionDir: string) {
+  const client = bareClient(connectionDir);
+  return { contract: client.contract(), close: () => client.close() };
 }

@@ -7,7 +7,8 @@ import { type Contract, connect, type Gateway, signers } from '@hyperledger/fabr
 /** The bare official client on a connection folder: the baseline our wrappers are measured against. */
 export function bareClient(connectionDir: string): {
   gateway: Gateway;
-  contract(name: string): Contract;
+  /** A contract of the chaincode by name; without one, the chaincode's default contract. */
+  contract(name?: string): Contract;
   close(): void;
 } {
   const file = (name: string) => readFileSync(path.join(connectionDir, name));
