@@ -19,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { bareClient } from './lib/officialClient.js';
+import { flag, numberOption } from './lib/options.js';
 
 const devnetDir = fileURLToPath(new URL('../devnet/', import.meta.url));
 
@@ -36,25 +37,21 @@ interface LoadResult {
 }
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
 
 if (args[0] === '--client') {
   // Worker mode for the two-process scenario: load the devnet whose files are in args[1].
   const connectionDir = args[1] as string;
   const client = connectBare(connectionDir);
-  const result = await runLoad(client.contract, option('inflight', 64), option('txs', 2000));
+  const result = await runLoad(client.contract, numberOption('inflight', 64), numberOption('txs', 2000));
   client.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
 
-const txs = option('txs', 3000);
-const longRun = option('long', 100_000);
-const profile = args.includes('--profile');
-const onlyInflight64 = args.includes('--only-64');
+const txs = numberOption('txs', 3000);
+const longRun = numberOption('long', 100_000);
+const profile = flag('profile');
+const onlyInflight64 = flag('only-64');
 /** Extra Node flags for the devnet process, e.g. `--devnet-node-flags=--max-semi-space-size=16`. */
 const devnetNodeFlags = args
   .filter((arg) => arg.startsWith('--devnet-node-flags='))

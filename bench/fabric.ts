@@ -11,17 +11,13 @@ import { createLogger } from '@gx/runtime';
 import { toLedgerArgs } from '@gx/schema';
 import { newUser, register as registration } from '@gx/schema/testing';
 import { bareClient, inFlight } from './lib/officialClient.js';
+import { numberOption } from './lib/options.js';
 import { type Figure, report } from './lib/report.js';
 import { BenchStack } from './lib/stack.js';
 import { round } from './lib/stats.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const transactions = option('txs', 2_000);
-const concurrency = option('in-flight', 64);
+const transactions = numberOption('txs', 2_000);
+const concurrency = numberOption('in-flight', 64);
 
 const stack = new BenchStack();
 try {

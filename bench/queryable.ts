@@ -19,6 +19,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { numberOption, textOption } from './lib/options.js';
 import {
   drainCapacity,
   type LoadResult,
@@ -30,16 +31,11 @@ import { type Figure, report } from './lib/report.js';
 import { round, type Summary } from './lib/stats.js';
 import { lineChart, percentileCurve, type Series } from './lib/svgChart.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? args[at + 1]! : fallback;
-};
-const seconds = Number(option('seconds', '60'));
-const accountCount = Number(option('accounts', '300'));
-const backlogSize = Number(option('backlog', '6000'));
-const batchTimeouts = option('timeouts', '20,2000').split(',').map(Number);
-const naiveSeconds = Number(option('naive-seconds', '30'));
+const seconds = numberOption('seconds', 60);
+const accountCount = numberOption('accounts', 300);
+const backlogSize = numberOption('backlog', 6000);
+const batchTimeouts = textOption('timeouts', '20,2000').split(',').map(Number);
+const naiveSeconds = numberOption('naive-seconds', 30);
 const loadFractions = [0.25, 0.5, 0.9];
 const overloadFraction = 1.5;
 

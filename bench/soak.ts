@@ -8,19 +8,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { numberOption } from './lib/options.js';
 import { drainCapacity, offer, startPipeline } from './lib/pipelineBench.js';
 import { processRssMiB } from './lib/processMemory.js';
 import { type Figure, report } from './lib/report.js';
 import { round, summarize } from './lib/stats.js';
 import { lineChart } from './lib/svgChart.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const minutes = option('minutes', 30);
-const subscribers = option('subscribers', 2_000);
+const minutes = numberOption('minutes', 30);
+const subscribers = numberOption('subscribers', 2_000);
 const sampleEverySeconds = 30;
 const windowMinutes = Math.max(1, Math.round(minutes / 6));
 
@@ -34,7 +30,7 @@ interface Sample {
 }
 const samples: Sample[] = [];
 try {
-  const rate = option('rate', 0) || round((await drainCapacity(pipeline, 3_000, {})).rate / 2, 1);
+  const rate = numberOption('rate', 0) || round((await drainCapacity(pipeline, 3_000, {})).rate / 2, 1);
   const processes = ['api', 'submitter', 'projector', 'devnet'].map((name) => pipeline.stack.service(name));
   const sample = async (second: number) => {
     const [row] = await pipeline.sql<{ connections: number }[]>`

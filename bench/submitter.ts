@@ -25,18 +25,14 @@ import {
 } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
 import { bareClient, inFlight } from './lib/officialClient.js';
+import { numberOption } from './lib/options.js';
 import { type Figure, report } from './lib/report.js';
 import { BenchStack, processCpuSeconds } from './lib/stack.js';
 import { round, summarize } from './lib/stats.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const backlogSize = option('backlog', 20_000);
-const bareTransactions = option('bare', 3_000);
-const wakes = option('wakes', 200);
+const backlogSize = numberOption('backlog', 20_000);
+const bareTransactions = numberOption('bare', 3_000);
+const wakes = numberOption('wakes', 200);
 const batchTimeoutMs = 20;
 
 const stack = new BenchStack();
