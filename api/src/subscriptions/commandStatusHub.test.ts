@@ -91,4 +91,25 @@ describe('CommandStatusHub', () => {
     expect(reads).toEqual([1_000, 1, 1_000, 999]);
     await hub.stop();
   });
+
+  it('keeps a new subscription waiting while the database is away, then sends its current state', async () => {
+    const { listener } = fakeListener();
+    const id = randomUUID();
+    let failures = 2;
+    const hub = new CommandStatusHub({
+      listener,
+      read: async (part) => {
+        if (failures-- > 0) throw new Error('connection refused');
+        return part.map((watched) => view(watched, 'COMMITTED'));
+      },
+      logger: createLogger({ service: 'test', level: 'silent', format: 'json' }),
+      pollMs: 0,
+      maxSubscriptions: 10,
+      maxPerSubscriber: 10,
+    });
+    const watch = hub.watch(id, 'someone');
+    await expect(watch.first).resolves.toMatchObject({ id, status: 'COMMITTED' });
+    expect(failures).toBe(-1);
+    await hub.stop();
+  });
 });

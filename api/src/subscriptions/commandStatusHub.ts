@@ -11,7 +11,6 @@ class Watcher implements AsyncIterableIterator<CommandView> {
   readonly subscriber: string;
   readonly first: Promise<CommandView | null>;
   #resolveFirst!: (view: CommandView | null) => void;
-  #rejectFirst!: (error: unknown) => void;
   #started = false;
   #last: CommandStatus | undefined;
   #queue: CommandView[] = [];
@@ -24,15 +23,9 @@ class Watcher implements AsyncIterableIterator<CommandView> {
     this.id = id;
     this.subscriber = subscriber;
     this.#onClose = onClose;
-    this.first = new Promise((resolve, reject) => {
+    this.first = new Promise((resolve) => {
       this.#resolveFirst = resolve;
-      this.#rejectFirst = reject;
     });
-    this.first.catch(() => {});
-  }
-
-  get started(): boolean {
-    return this.#started;
   }
 
   /** A fresh read of the command: the first is always queued, later ones only when the status moved. */
@@ -52,13 +45,6 @@ class Watcher implements AsyncIterableIterator<CommandView> {
     this.#queue.push(view);
     if (isTerminal(view.status)) this.#finish();
     this.#wake?.();
-  }
-
-  failFirst(error: unknown): void {
-    if (this.#started) return;
-    this.#started = true;
-    this.#rejectFirst(error);
-    this.#finish();
   }
 
   #finish(): void {
@@ -233,12 +219,9 @@ export class CommandStatusHub {
           { error: safeError(error), ids: part.length },
           'reading watched commands failed; retrying',
         );
-        for (const id of part) {
-          for (const watcher of [...(this.#watchers.get(id) ?? [])]) {
-            if (watcher.started) this.#dirty.add(id);
-            else watcher.failFirst(error);
-          }
-        }
+        // every watcher waits for the database, a new one too: failing its first read would end a
+        // client's re-subscription with an error during a database restart, and it would miss the rest
+        for (const id of part) if (this.#watchers.has(id)) this.#dirty.add(id);
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5_000)));
         continue;
       }
