@@ -1,12 +1,10 @@
-import { type DbTransaction, notifyCommands } from '@gx/db';
+import type { DbTransaction } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import { advanceCheckpoint, type Position } from './checkpoint.js';
 import { addKeys, applyEvent } from './handlers/index.js';
 import { type ReadModelKeys, ReadModelTransaction } from './model/readModelTransaction.js';
-import { freeEmails } from './sql/freeEmails.js';
+import { type FinishedCommands, finishCommands, type MovedCommand } from './sql/finishCommands.js';
 import { loadGroup } from './sql/loadGroup.js';
-import { type MovedCommand, markProjected } from './sql/markProjected.js';
-import { markRejected } from './sql/markRejected.js';
 import { type QuarantinedEvent, recordProjectionErrors } from './sql/recordProjectionErrors.js';
 import type { UnpackedEvent } from './unpack.js';
 
@@ -64,10 +62,13 @@ export async function projectEvents(
   // The checkpoint first: the compare-and-set also locks its row, so a stale projector stops here,
   // and a rebuild's swap (which holds the row) is waited for before any read model is touched (the
   // other order would have the two wait for each other). It commits with everything below, or not at all.
+  // The load goes out behind it without waiting (pipelined on the connection): PostgreSQL runs the
+  // two in order, so the load still reads under the lock.
   const to: Position = { blockNumber: last.blockNumber, transactionId: last.transactionId };
-  await advanceCheckpoint(tx, checkpoint, from, to);
-  // one statement at a time: measured faster here than pipelining them on the connection
-  const loaded = await loadGroup(tx, [...ids], [...keys.profiles], [...keys.wallets]);
+  const [, loaded] = await Promise.all([
+    advanceCheckpoint(tx, checkpoint, from, to),
+    loadGroup(tx, [...ids], [...keys.profiles], [...keys.wallets]),
+  ]);
   const rows = loaded.commands;
   const models = ReadModelTransaction.of(loaded);
   const now = new Date().toISOString();
@@ -116,25 +117,34 @@ export async function projectEvents(
     }
   }
 
-  await models.save(tx);
-  let projected: MovedCommand[] = [];
-  let rejectedIds: string[] = [];
-  if (mode === 'live') {
-    projected = await markProjected(tx, applied);
-    rejectedIds = await markRejected(tx, rejected);
-    await freeEmails(
-      tx,
-      rejected.map((r) => r.id),
-    );
-    await recordProjectionErrors(tx, quarantined);
-  }
-  if (mode === 'live') await notifyCommands(tx, [...projected.map((p) => p.id), ...rejectedIds]);
+  // The writes go out together (pipelined); none needs another's answer, and the notices are sent
+  // by the statement that moves the commands.
+  const nothingFinished: FinishedCommands = { projected: [], rejected: [] };
+  const [, finished] = await Promise.all([
+    models.save(tx),
+    mode === 'live' ? finishCommands(tx, applied, refusedOnly(rejected, applied)) : nothingFinished,
+    mode === 'live' ? recordProjectionErrors(tx, quarantined) : undefined,
+  ]);
   return {
     to,
     applied: applied.length,
     rejected: rejected.length,
     invalid: quarantined.length,
-    projected,
-    rejectedIds,
+    projected: finished.projected,
+    rejectedIds: finished.rejected,
   };
+}
+
+/**
+ * Refusals of commands that were not also applied in the same group. Applied first, a command
+ * would be PROJECTED, which the projector never moves to REJECTED; one statement cannot update a
+ * row twice, so the refusal is dropped here instead.
+ */
+function refusedOnly<R extends { id: string }>(
+  refused: readonly R[],
+  applied: readonly { id: string }[],
+): R[] {
+  if (refused.length === 0) return [];
+  const appliedIds = new Set(applied.map((a) => a.id));
+  return refused.filter((r) => !appliedIds.has(r.id));
 }
