@@ -1,8 +1,8 @@
 import type { SupervisedPipeline, SupervisedService } from './supervisedPipeline.js';
 import { supervisedServices } from './supervisedPipeline.js';
 
-/** What a service's `/readyz` said: 200, 503, or no answer at all (the process is gone). */
-export type ReadyState = 'ready' | 'not ready' | 'down';
+/** What a service's `/readyz` said: 200, 503, or no answer within 3 s (the process is gone, or stuck waiting). */
+export type ReadyState = 'ready' | 'not ready' | 'no answer';
 
 export interface ReadySample {
   at: number;
@@ -44,7 +44,7 @@ export class ReadinessProbe {
     return this.samples.filter((s) => s.service === service && s.at >= from && s.at <= to);
   }
 
-  /** The states a service went through after `from`, consecutive repeats merged: e.g. ready → down → ready. */
+  /** The states a service went through after `from`, consecutive repeats merged: e.g. ready → no answer → ready. */
   timeline(service: SupervisedService, from = 0): string {
     const states = this.between(service, from)
       .sort((a, b) => a.at - b.at)
@@ -61,7 +61,7 @@ export class ReadinessProbe {
       const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
       this.samples.push({ at, service, state: response.ok ? 'ready' : 'not ready', body });
     } catch {
-      this.samples.push({ at, service, state: 'down', body: {} });
+      this.samples.push({ at, service, state: 'no answer', body: {} });
     }
   }
 }
