@@ -44,7 +44,7 @@ async function runScenario(name: string, inject: Inject): Promise<void> {
     await load.settle(300_000);
     probe.stop();
     const invariants = await checkInvariants({ pipeline, load, probe, expectations });
-    printInvariants(name, (performance.now() - started) / 1000, invariants);
+    printInvariants(name, (performance.now() - started) / 1000, invariants, expectations.struck);
     const broken = invariants.filter((i) => !i.holds).map((i) => `${i.name}: ${i.detail}`);
     if (broken.length > 0) console.error(pipeline.describe());
     expect(broken).toEqual([]);
@@ -59,8 +59,9 @@ async function runScenario(name: string, inject: Inject): Promise<void> {
   }
 }
 
-/** Kills a service and waits until the supervisor has it running and ready again. */
-async function killAndAwaitReturn(pipeline: SupervisedPipeline, name: SupervisedService): Promise<void> {
+/** Kills a service and waits until the supervisor has it running and ready again; returns what the kill interrupted. */
+async function killAndAwaitReturn(pipeline: SupervisedPipeline, name: SupervisedService): Promise<string> {
+  const inFlight = await pipeline.commandsInFlight();
   const killed = pipeline.kill(name);
   const deadline = Date.now() + 120_000;
   while (pipeline.pid(name) === undefined || pipeline.pid(name) === killed) {
@@ -68,6 +69,7 @@ async function killAndAwaitReturn(pipeline: SupervisedPipeline, name: Supervised
     await sleep(100);
   }
   await pipeline.untilReady([name], 120_000);
+  return inFlight;
 }
 
 type Verdict = { holds: boolean; detail: string };
@@ -111,12 +113,17 @@ const merged = (values: unknown[]) => {
 
 it('kill -9 of the submitter', async () => {
   await runScenario('kill -9 of the submitter', async (pipeline) => {
+    // a slow ledger keeps transactions in flight, so the kill leaves some submitted and unanswered
+    await pipeline.setLedgerFault({ delayMs: 1_000 });
+    await sleep(3_000);
     const from = performance.now();
-    await killAndAwaitReturn(pipeline, 'submitter');
+    const struck = await killAndAwaitReturn(pipeline, 'submitter');
+    await pipeline.clearLedgerFault();
     return {
       kills: { submitter: 1 },
       subscribersReconnect: false,
       readiness: wentDownAndBack(['submitter'], from),
+      struck,
     };
   });
 });
@@ -126,8 +133,13 @@ it('kill -9 of the projector leader, with a second projector standing by', async
     const leader = await pipeline.leaderProjector();
     const standby = leader === 'projector-a' ? 'projector-b' : 'projector-a';
     const from = performance.now();
-    await killAndAwaitReturn(pipeline, leader);
+    // frozen first, the leader still holds its lock while a backlog of committed commands builds up:
+    // the kill then leaves work for the standby, which must take over from the checkpoint
+    pipeline.freeze(leader);
+    await sleep(3_000);
+    const struck = await killAndAwaitReturn(pipeline, leader);
     return {
+      struck,
       kills: { [leader]: 1 },
       subscribersReconnect: false,
       readiness: (probe) =>
@@ -145,9 +157,14 @@ it('kill -9 of the api under live subscriptions', async () => {
     await pipeline.setLedgerFault({ delayMs: 1_000 });
     await sleep(3_000);
     const from = performance.now();
-    await killAndAwaitReturn(pipeline, 'api');
+    const struck = await killAndAwaitReturn(pipeline, 'api');
     await pipeline.clearLedgerFault();
-    return { kills: { api: 1 }, subscribersReconnect: true, readiness: wentDownAndBack(['api'], from) };
+    return {
+      kills: { api: 1 },
+      subscribersReconnect: true,
+      readiness: wentDownAndBack(['api'], from),
+      struck,
+    };
   });
 });
 
@@ -208,12 +225,13 @@ it('everything at once', async () => {
     const leader = await pipeline.leaderProjector();
     await pipeline.setLedgerFault({ unavailable: true });
     const killings = (async () => {
-      await killAndAwaitReturn(pipeline, 'submitter');
+      const struck = await killAndAwaitReturn(pipeline, 'submitter');
       await killAndAwaitReturn(pipeline, leader);
       await killAndAwaitReturn(pipeline, 'api');
       await pipeline.restartPostgres(postgresDownMs);
+      return struck;
     })();
-    await Promise.all([killings, sleep(ledgerOutageMs)]);
+    const [struck] = await Promise.all([killings, sleep(ledgerOutageMs)]);
     // the ledger comes back slow before it comes back well
     await pipeline.setLedgerFault({ delayMs: ledgerDelayMs });
     const outageEnded = performance.now();
@@ -221,6 +239,7 @@ it('everything at once', async () => {
     await pipeline.clearLedgerFault();
     await pipeline.untilReady(supervisedServices, 120_000);
     return {
+      struck: `the ledger away and, at the submitter's kill, ${struck}`,
       kills: { submitter: 1, [leader]: 1, api: 1 },
       subscribersReconnect: true,
       readiness: (probe) =>

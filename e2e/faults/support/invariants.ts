@@ -22,6 +22,8 @@ export interface ScenarioExpectations {
   subscribersReconnect: boolean;
   /** Whether `/readyz` showed the outage while it lasted and recovered after it. */
   readiness: (probe: ReadinessProbe) => { holds: boolean; detail: string };
+  /** What the fault met when it struck, printed with the invariants (e.g. the commands in flight). */
+  struck?: string;
 }
 
 export interface ScenarioRun {
@@ -206,7 +208,13 @@ async function servicesCameBack(run: ScenarioRun): Promise<Invariant> {
 }
 
 /** Prints a scenario's invariants, one line each, so a nightly log shows the figures and not only a pass. */
-export function printInvariants(scenario: string, seconds: number, invariants: Invariant[]): void {
+export function printInvariants(
+  scenario: string,
+  seconds: number,
+  invariants: Invariant[],
+  struck: string | undefined,
+): void {
   const lines = invariants.map((i) => `  ${i.holds ? '✓' : '✗'} ${i.name}: ${i.detail}`);
+  if (struck) lines.unshift(`  the fault struck with ${struck}`);
   process.stdout.write(`\n[faults] ${scenario} (${seconds.toFixed(0)} s)\n${lines.join('\n')}\n`);
 }

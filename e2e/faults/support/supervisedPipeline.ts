@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EmbeddedPostgres, freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
+import { connect, type EmbeddedPostgres, freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
 import { createLogger, workspaceRoot } from '@gx/runtime';
 import { type ServiceProcess, startService } from '@gx/runtime/testing';
 import { Supervisor } from '../../../scripts/supervisor.js';
@@ -121,6 +121,13 @@ export class SupervisedPipeline {
     return pid;
   }
 
+  /** SIGSTOP: the process holds its connections and locks but does no work, as a hung process would. */
+  freeze(name: SupervisedService): void {
+    const pid = this.#supervisor.pid(name);
+    if (pid === undefined) throw new Error(`${name} has no running process to freeze`);
+    process.kill(pid, 'SIGSTOP');
+  }
+
   pid(name: SupervisedService): number | undefined {
     return this.#supervisor.pid(name);
   }
@@ -157,6 +164,21 @@ export class SupervisedPipeline {
         }
         await sleep(250);
       }
+    }
+  }
+
+  /** Where the commands stand in the pipeline now: what a fault injected at this instant interrupts. */
+  async commandsInFlight(): Promise<string> {
+    const database = connect(this.databaseUrl, { max: 1, applicationName: 'gx-faults-probe' });
+    try {
+      const [row] = await database.sql<{ claimed: number; submitted: number; committed: number }[]>`
+        select count(*) filter (where locked_by is not null)::int as claimed,
+               count(*) filter (where status = 'SUBMITTED')::int as submitted,
+               count(*) filter (where status = 'COMMITTED')::int as committed
+        from commands`;
+      return `${row?.claimed} claimed by a submitter, ${row?.submitted} SUBMITTED, ${row?.committed} COMMITTED not yet projected`;
+    } finally {
+      await database.close();
     }
   }
 
