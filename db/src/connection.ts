@@ -3,6 +3,9 @@ import postgres from 'postgres';
 import * as tables from './tables/index.js';
 
 export type Sql = postgres.Sql;
+/** A postgres.js statement not yet sent: it goes out when awaited, in the order statements are awaited. */
+export type PendingQuery<Row extends SqlRow = SqlRow> = postgres.PendingQuery<Row[]>;
+export type SqlRow = postgres.Row;
 export type Db = PostgresJsDatabase<typeof tables>;
 
 export interface Database {

@@ -1,5 +1,13 @@
-export { type DbTransaction, lockAggregate } from './aggregateLock.js';
-export { type ConnectOptions, connect, type Database, type Db, type Sql } from './connection.js';
+export { aggregateLockStatement, type DbTransaction, lockAggregate } from './aggregateLock.js';
+export {
+  type ConnectOptions,
+  connect,
+  type Database,
+  type Db,
+  type PendingQuery,
+  type Sql,
+  type SqlRow,
+} from './connection.js';
 export * from './embedded/index.js';
 export { migrateDatabase, migrationsFolder } from './migrate.js';
 export * from './notifications/index.js';

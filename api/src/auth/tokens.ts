@@ -20,12 +20,17 @@ export interface AccessTokenOptions {
   ttlSeconds: number;
 }
 
+/** Verified tokens kept: tens of thousands of active clients' tokens fit in a few MB. */
+const verifiedCacheSize = 20_000;
+
 /**
  * Access tokens: JWTs signed with jose. Verification pins the algorithm, the issuer and the audience,
  * so `alg: none`, another key, another audience and an expired token are all UNAUTHENTICATED.
  */
 export class AccessTokens {
   readonly #options: Readonly<AccessTokenOptions>;
+  /** Tokens that passed verification and whom they name, oldest first (Map order), bounded. */
+  readonly #verified = new Map<string, Viewer>();
 
   constructor(options: Readonly<AccessTokenOptions>) {
     this.#options = options;
@@ -47,7 +52,27 @@ export class AccessTokens {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
+  /**
+   * The caller a token names. A token is checked once (signature, algorithm, issuer, audience, claims)
+   * and then only for its expiry, until it leaves the cache: a signature check costs more than the
+   * rest of a typical request, and a client sends the same token with every request.
+   */
   async verify(token: string): Promise<Viewer> {
+    const known = this.#verified.get(token);
+    if (known) {
+      if (known.expiresAt > Math.floor(Date.now() / 1000)) return known;
+      this.#verified.delete(token);
+      throw new UnauthenticatedError('the access token has expired');
+    }
+    const viewer = await this.#check(token);
+    this.#verified.set(token, viewer);
+    if (this.#verified.size > verifiedCacheSize) {
+      this.#verified.delete(this.#verified.keys().next().value!);
+    }
+    return viewer;
+  }
+
+  async #check(token: string): Promise<Viewer> {
     const { keys, issuer, audience } = this.#options;
     try {
       const { payload } = await jwtVerify(token, keys.verificationKey, {
@@ -60,7 +85,7 @@ export class AccessTokens {
       if (!role.success || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
         throw new UnauthenticatedError('invalid access token');
       }
-      return { profileId: payload.sub, role: role.data, expiresAt: payload.exp };
+      return Object.freeze({ profileId: payload.sub, role: role.data, expiresAt: payload.exp });
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('the access token has expired');

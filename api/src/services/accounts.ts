@@ -58,11 +58,9 @@ export async function register(services: Services, caller: Caller, args: Registe
         type: 'REGISTER',
         aggregateId: profileId,
         build: () => ({ profileId, walletId, ...profile, profileHash: services.hmacs.profileHash(profile) }),
-        afterInsert: async (tx, commandId) => {
-          await tx
-            .insert(credentials)
-            .values({ profileId, email: valid.email, passwordHash, role, registerCommandId: commandId });
-        },
+        alsoWrite: (connection, commandId) => connection`
+          insert into credentials (profile_id, email, password_hash, role, register_command_id)
+          values (${profileId}, ${valid.email}, ${passwordHash}, ${role}, ${commandId})`,
       });
     } catch (error) {
       if (isUniqueViolation(error, 'credentials_email_idx')) throw new EmailTakenError();

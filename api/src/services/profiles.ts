@@ -1,20 +1,33 @@
-import { commands, credentials, type Db, type DbTransaction, userProfiles } from '@gx/db';
+import { credentials, type Db, type PendingQuery, type Sql, userProfiles } from '@gx/db';
 import type { CommandPayload, Role } from '@gx/schema';
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
+import type { ProfileFields } from './hmac.js';
 import { parseId, parseInput, UpdateProfileInput } from './input.js';
+import { perDatabase } from './prepared.js';
 
 export type ProfileView = typeof userProfiles.$inferSelect;
 
-/** Profiles by id, in one query (DataLoader batch). */
-export async function loadProfiles(db: Db, ids: readonly string[]): Promise<Map<string, ProfileView>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
+const profileById = perDatabase((db) =>
+  db
     .select()
     .from(userProfiles)
-    .where(inArray(userProfiles.id, [...ids]));
+    .where(eq(userProfiles.id, sql.placeholder('id')))
+    .prepare('profile_by_id'),
+);
+
+/** Profiles by id, in one query (DataLoader batch); a single one (`me`) through a prepared statement. */
+export async function loadProfiles(db: Db, ids: readonly string[]): Promise<Map<string, ProfileView>> {
+  if (ids.length === 0) return new Map();
+  const rows =
+    ids.length === 1
+      ? await profileById(db).execute({ id: ids[0] })
+      : await db
+          .select()
+          .from(userProfiles)
+          .where(inArray(userProfiles.id, [...ids]));
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -57,44 +70,35 @@ export interface UpdateProfileArgs {
  * no index, so it walked the whole command history backwards for a profile with nothing pending.
  * The statuses are literals, not parameters, so the partial index's predicate holds in a generic plan.
  */
-export function latestPendingUpdate(profileId: string): SQL<CommandPayload<'UPDATE_PROFILE'> | null> {
-  return sql`(
+export function latestPendingUpdate(connection: Sql, profileId: string): PendingQuery {
+  return connection`(
     select latest.payload from (
-      (select ${commands.payload}, ${commands.seq} from ${commands}
-        where ${commands.aggregateId} = ${profileId} and ${commands.type} = 'UPDATE_PROFILE'
-          and ${commands.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-        order by ${commands.seq} desc limit 1)
+      (select payload, seq from commands
+        where aggregate_id = ${profileId} and type = 'UPDATE_PROFILE'
+          and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+        order by seq desc limit 1)
       union all
-      (select ${commands.payload}, ${commands.seq} from ${commands}
-        where ${commands.status} = 'COMMITTED' and ${commands.aggregateId} = ${profileId}
-          and ${commands.type} = 'UPDATE_PROFILE'
-        order by ${commands.seq} desc limit 1)
+      (select payload, seq from commands
+        where status = 'COMMITTED' and aggregate_id = ${profileId} and type = 'UPDATE_PROFILE'
+        order by seq desc limit 1)
     ) latest
     order by latest.seq desc limit 1)`;
 }
 
+interface PendingProfileRow extends ProfileFields {
+  pending: CommandPayload<'UPDATE_PROFILE'> | null;
+}
+
 /**
- * The profile as it will be once the commands already accepted are projected: the read model, overlaid
- * with the latest UPDATE_PROFILE still on its way. Read under the aggregate's lock, so two partial
- * updates in quick succession do not undo each other.
+ * The profile as it will be once the commands already accepted are projected: the read model and the
+ * latest UPDATE_PROFILE still on its way. Read under the aggregate's lock, so two partial updates in
+ * quick succession do not undo each other.
  */
-async function pendingProfile(tx: DbTransaction, profileId: string) {
-  const [row] = await tx
-    .select({
-      email: userProfiles.email,
-      firstName: userProfiles.firstName,
-      lastName: userProfiles.lastName,
-      country: userProfiles.country,
-      accountType: userProfiles.accountType,
-      pending: latestPendingUpdate(profileId),
-    })
-    .from(userProfiles)
-    .where(eq(userProfiles.id, profileId));
-  if (!row) return undefined;
-  const { pending, ...profile } = row;
-  return pending
-    ? { ...profile, firstName: pending.firstName, lastName: pending.lastName, country: pending.country }
-    : profile;
+function pendingProfile(connection: Sql, profileId: string): PendingQuery<PendingProfileRow> {
+  return connection<PendingProfileRow[]>`
+    select email, first_name as "firstName", last_name as "lastName", country, account_type as "accountType",
+           ${latestPendingUpdate(connection, profileId)} as pending
+    from user_profiles where id = ${profileId}`;
 }
 
 /** `updateProfile`: the command carries the resulting full names and country, and their new profileHash. */
@@ -109,11 +113,14 @@ export async function updateProfile(
     return insertCommand(services, identity, {
       type: 'UPDATE_PROFILE',
       aggregateId: viewer.profileId,
-      build: async (tx) => {
-        const current = await pendingProfile(tx, viewer.profileId);
-        if (!current) throw new NotFoundError('profile');
+      read: (connection) => pendingProfile(connection, viewer.profileId),
+      build: ([row]) => {
+        if (!row) throw new NotFoundError('profile');
+        // names and country as the latest update on its way left them, else as projected
+        const current = row.pending ?? row;
         const next = {
-          ...current,
+          email: row.email,
+          accountType: row.accountType,
           firstName: change.firstName ?? current.firstName,
           lastName: change.lastName ?? current.lastName,
           country: change.country ?? current.country,

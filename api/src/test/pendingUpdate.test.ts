@@ -2,7 +2,6 @@
 // write: it must cost an index lookup, not a walk over every other profile's commands.
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestPendingUpdate } from '../services/profiles.js';
 
@@ -39,17 +38,15 @@ afterAll(async () => {
 });
 
 const latest = async (profileId: string) => {
-  const [row] = await database.db.execute<{ pending: { lastName: string } | null }>(
-    sql`select ${latestPendingUpdate(profileId)} as pending`,
-  );
+  const [row] = await database.sql<{ pending: { lastName: string } | null }[]>`
+    select ${latestPendingUpdate(database.sql, profileId)} as pending`;
   return row!.pending?.lastName ?? null;
 };
 
 /** Rows the plan read and threw away, over every node. */
 async function rowsRemoved(profileId: string): Promise<number> {
-  const [row] = await database.db.execute<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    sql`explain (analyze, format json) select ${latestPendingUpdate(profileId)}`,
-  );
+  const [row] = await database.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>`
+    explain (analyze, format json) select ${latestPendingUpdate(database.sql, profileId)}`;
   const walk = (node: PlanNode): number =>
     (node['Rows Removed by Filter'] ?? 0) + (node.Plans ?? []).reduce((sum, child) => sum + walk(child), 0);
   return walk(row!['QUERY PLAN'][0].Plan);

@@ -200,8 +200,11 @@ describe('rate limits', () => {
   });
 
   it('writes: 20 per second per user, burst 40', async () => {
+    // 80 at once: the burst passes, then one per 50 ms for as long as the server takes to reach
+    // them (a loaded machine reaches the last ones later, so the bound follows the time taken)
+    const started = performance.now();
     const results = await Promise.all(
-      Array.from({ length: 45 }, (_, i) =>
+      Array.from({ length: 80 }, (_, i) =>
         gql(
           api,
           'mutation($n: String) { updateProfile(input: { lastName: $n }) { commandId } }',
@@ -212,9 +215,12 @@ describe('rate limits', () => {
         ),
       ),
     );
-    const limited = results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
-    expect(limited.length).toBeGreaterThanOrEqual(3);
-    expect(limited.length).toBeLessThanOrEqual(5);
+    const seconds = (performance.now() - started) / 1_000;
+    const limited = results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length;
+    const accepted = results.filter((r) => r.body.data?.updateProfile).length;
+    expect(limited + accepted).toBe(80);
+    expect(accepted).toBeGreaterThanOrEqual(40);
+    expect(accepted).toBeLessThanOrEqual(40 + Math.ceil(seconds * 20));
   });
 });
 
