@@ -2,14 +2,18 @@
  * The api's figures (issue 7), against real processes: embedded PostgreSQL and the api each in
  * their own process; this process is the load generator (HTTP keep-alive loops, WebSocket clients)
  * and, for the subscription figure, plays the ledger for the projector's own transaction. No
- * devnet, submitter or projector process runs: the figures are the api's, against Postgres.
+ * devnet, submitter or projector process runs: the figures are the api's, against Postgres. Each
+ * figure's JSON details give the CPU the api, PostgreSQL and this process spent on it and the
+ * machine's load average, since the machine is shared.
  *
  *   npx tsx --conditions=@gx/source bench/api.ts [--seconds 20] [--warmup 3] [--connections 32]
  *     [--users 200] [--subscriptions 10000] [--per-socket 1] [--block 500] [--blocks 5]
- *     [--register-connections 16] [--bcrypt-seconds 10] [--storm-read-rate 200]
+ *     [--register-connections 16] [--bcrypt-seconds 10] [--storm-read-rate 200] [--rate-share 0.5]
  *
  * - the server's ceiling: `{ __typename }` on the same process;
- * - authenticated reads (`me`, `wallet`) and writes (`updateProfile`), rate and ratio to the ceiling;
+ * - authenticated reads (`me`, `wallet`) and writes (`updateProfile`), rate and ratio to the ceiling
+ *   with a closed loop on `--connections`, then latency at a fixed offered load (`--rate-share` of the
+ *   rate just measured);
  * - `--subscriptions` WebSocket subscriptions, each following its own accepted command; blocks of
  *   `--block` of those commands projected, PROJECTED received − COMMIT sent;
  * - bcrypt alone (hashes/s at cost 12 on every core), then a `register` storm, and the ratio;
@@ -19,7 +23,8 @@
  * Rate limits are raised for the run (all load comes from one address and a few hundred users):
  * the figures are the server's capacity, not its limits.
  */
-import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { commands, connect, type Db } from '@gx/db';
 import { createLogger } from '@gx/runtime';
 import type { ServiceProcess } from '@gx/runtime/testing';
@@ -29,7 +34,6 @@ import { bcryptRate } from './lib/bcryptRate.js';
 import { graphqlPost } from './lib/graphqlPost.js';
 import { type HttpLoadOptions, type HttpLoadResult, runHttpLoad } from './lib/httpLoad.js';
 import { inFlight } from './lib/officialClient.js';
-import { processRssMiB } from './lib/processMemory.js';
 import { type Figure, report } from './lib/report.js';
 import { BenchStack, processCpuSeconds } from './lib/stack.js';
 import { round } from './lib/stats.js';
@@ -51,6 +55,7 @@ const blocks = option('blocks', 5);
 const registerConnections = option('register-connections', 16);
 const bcryptSeconds = option('bcrypt-seconds', 10);
 const stormReadRate = option('storm-read-rate', 200);
+const rateShare = option('rate-share', 0.5);
 const cores = availableParallelism();
 const bcryptCost = 12;
 
@@ -69,6 +74,7 @@ const details: Record<string, unknown> = {
   registerConnections,
   bcryptSeconds,
   stormReadRate,
+  rateShare,
 };
 
 const apiEnv = (overrides: Record<string, string> = {}) => ({
@@ -113,7 +119,8 @@ try {
 
   // 1. The machine's bcrypt limit, alone (the api is not running yet).
   const hashesPerSecond = await bcryptRate(bcryptCost, cores, bcryptSeconds * 1_000);
-  details.bcrypt = { cost: bcryptCost, threads: cores, hashesPerSecond };
+  const bcryptLoad = loadavg()[0]!;
+  details.bcrypt = { cost: bcryptCost, threads: cores, hashesPerSecond, loadAverage: bcryptLoad };
 
   // 2. Accounts through an api with the cheapest hashing (set-up, not measured).
   let api = await stack.startService('api', apiEnv({ BCRYPT_COST: '4' }));
@@ -132,43 +139,50 @@ try {
       warmupMs: warmupSeconds * 1_000,
       ...options,
     });
-  const loadText = (n: number) =>
-    `api + Postgres; this process: ${n} keep-alive connections, closed loop, ${seconds} s`;
+  const loadText = (name: string, n: number) =>
+    `processes: api, PostgreSQL, this load generator; ${n} keep-alive connections, closed loop, ${seconds} s (${loadAverageOf(name)})`;
 
   const ceiling = await measure('typename', { connections, request: () => ({ body: TYPENAME }) });
   figures.push({
     figure: 'ceiling: { __typename }',
     value: describeLoad(ceiling),
     target: '(a bare Yoga server: about 4,700/s)',
-    load: loadText(connections),
+    load: loadText('typename', connections),
   });
 
-  const me = await measure('me', { connections, request: (i) => ({ body: ME, headers: authOf(i) }) });
-  const wallet = await measure('wallet', {
-    connections,
-    request: (i) => ({ body: WALLET, headers: authOf(i) }),
-  });
+  /** Closed loop for the rate, then a fixed offered load (a share of that rate) for the latency. */
+  const rateAndLatency = async (name: string, body: string) => {
+    const request = (i: number) => ({ body, headers: authOf(i) });
+    const saturated = await measure(name, { connections, request });
+    const rate = Math.max(1, Math.round(saturated.rate * rateShare));
+    const offered = await measure(`${name} at a fixed rate`, { connections, rate, request });
+    return { saturated, offered, rate };
+  };
+  const describeBoth = (r: Awaited<ReturnType<typeof rateAndLatency>>) =>
+    `${describeLoad(r.saturated)}, ${percent(r.saturated.rate, ceiling.rate)} of the ceiling; offered ${perSecond(r.rate)}: median ${ms(r.offered.latency.median)}, p99 ${ms(r.offered.latency.p99)}`;
+  const offeredText = (name: string, r: Awaited<ReturnType<typeof rateAndLatency>>) =>
+    `${loadText(name, connections)}; then ${perSecond(r.rate)} offered (${Math.round(rateShare * 100)} % of that rate, due on a schedule; ${loadAverageOf(`${name} at a fixed rate`)})`;
+
+  const me = await rateAndLatency('me', ME);
+  const wallet = await rateAndLatency('wallet', WALLET);
   for (const [name, result] of [
     ['me', me],
     ['wallet', wallet],
   ] as const) {
     figures.push({
       figure: `authenticated read: ${name}`,
-      value: `${describeLoad(result)}; ${percent(result.rate, ceiling.rate)} of the ceiling`,
+      value: describeBoth(result),
       target: '≥ 3,000/s, ≥ 70 %, p99 < 25 ms',
-      load: `${loadText(connections)}; ${userCount} users' tokens in turn`,
+      load: `${offeredText(name, result)}; ${userCount} users' tokens in turn`,
     });
   }
 
-  const writes = await measure('updateProfile', {
-    connections,
-    request: (i) => ({ body: UPDATE_PROFILE, headers: authOf(i) }),
-  });
+  const writes = await rateAndLatency('updateProfile', UPDATE_PROFILE);
   figures.push({
     figure: 'authenticated write: updateProfile accepted',
-    value: `${describeLoad(writes)}; ${percent(writes.rate, ceiling.rate)} of the ceiling`,
+    value: describeBoth(writes),
     target: '≥ 2,000/s, ≥ 50 %, p99 < 50 ms',
-    load: `${loadText(connections)}; ${userCount} users in turn; command rows pile up (no submitter)`,
+    load: `${offeredText('updateProfile', writes)}; ${userCount} users in turn; command rows pile up (no submitter)`,
   });
 
   const registers = await measure('register', {
@@ -178,19 +192,21 @@ try {
   figures.push({
     figure: `bcrypt alone, cost ${bcryptCost}`,
     value: `${perSecond(hashesPerSecond)} hashes`,
-    load: `this process alone, ${cores} hashes at once on the thread pool, ${bcryptSeconds} s`,
+    load: `this process alone (PostgreSQL idle, no api), ${cores} hashes at once on the thread pool, ${bcryptSeconds} s (load average ${round(bcryptLoad, 1)})`,
   });
   figures.push({
     figure: 'register (one bcrypt hash each)',
     value: `${describeLoad(registers)}; ${percent(registers.rate, hashesPerSecond)} of bcrypt alone`,
     target: '≥ 80 % of bcrypt alone',
-    load: `${loadText(registerConnections)}; hashing on ${cores} threads`,
+    load: `${loadText('register', registerConnections)}; hashing on ${cores} threads`,
   });
 
   // 4. Subscriptions: one per accepted updateProfile command, followed by its own user.
   const follows = await acceptedCommands(db, graphqlUrlOf(api), accounts, subscriptionCount);
   const wsUrl = `${graphqlUrlOf(api).replace(/^http/, 'ws')}`;
   const cpuBefore = processCpuSeconds(api.child.pid!);
+  const postgresBefore = postgresCpuSeconds();
+  const loadBefore = loadavg()[0]!;
   const fanout = await measureSubscriptionFanout({
     wsUrl,
     db,
@@ -200,17 +216,19 @@ try {
     blockSize,
     blocks,
     timeoutMs: 120_000,
+    serverPid: api.child.pid!,
   });
   details.subscriptions = {
     ...fanout,
-    apiRssMiB: processRssMiB(api.child.pid!),
-    apiCpuSeconds: processCpuSeconds(api.child.pid!) - cpuBefore,
+    apiCpuSeconds: round(processCpuSeconds(api.child.pid!) - cpuBefore),
+    postgresCpuSeconds: round(postgresCpuSeconds() - postgresBefore),
+    loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)],
   };
   figures.push({
     figure: `${fanout.perBlock.length} blocks of ${blockSize} commands: PROJECTED after COMMIT`,
     value: `median ${ms(fanout.latency.median)}, p99 ${ms(fanout.latency.p99)} (n ${fanout.latency.count}${fanout.errors ? `, ${fanout.errors} errors` : ''})`,
     target: 'p99 < 100 ms',
-    load: `api + Postgres; this process: ${fanout.subscriptions} subscriptions on ${fanout.sockets} sockets (held in ${round(fanout.establishSeconds, 1)} s), and the projector's transaction (projectEvents) for each block`,
+    load: `processes: api (holding ${fanout.subscriptions} subscriptions on ${fanout.sockets} WebSockets, set up in ${round(fanout.establishSeconds, 1)} s; RSS then ${Math.round(fanout.serverRssMiB)} MiB), PostgreSQL, this process (the WebSocket clients, and the projector's own transaction, projectEvents, for each block: no projector, submitter or devnet process) (load average ${round(loadBefore, 1)}–${round(loadavg()[0]!, 1)})`,
   });
   await api.stop();
 
@@ -234,7 +252,7 @@ try {
     figure: 'me during a register storm (hashing on 1 thread)',
     value: `p99 ${ms(stormReads.latency.p99)} (median ${ms(stormReads.latency.median)}); without the storm p99 ${ms(calm.latency.p99)}; storm ${perSecond(storm.rate)} registers`,
     target: 'p99 < 50 ms',
-    load: `api (PASSWORD_HASH_CONCURRENCY=1) + Postgres; this process: me at ${stormReadRate}/s on 16 connections, due on a schedule, beside ${registerConnections} connections of register, closed loop`,
+    load: `processes: api (PASSWORD_HASH_CONCURRENCY=1), PostgreSQL, this load generator: me at ${stormReadRate}/s on 16 connections, due on a schedule, beside ${registerConnections} connections of register, closed loop, ${seconds} s (${loadAverageOf('me during a register storm')})`,
   });
 
   report('api', figures, details);
@@ -247,24 +265,69 @@ function graphqlUrlOf(service: { port: number }): string {
   return `http://127.0.0.1:${service.port}/graphql`;
 }
 
-/** Runs a load and keeps its result, the api's CPU time and this process's in the details. */
+/** The machine's 1-minute load average over a measurement (start–end), as the figures quote it. */
+function loadAverageOf(name: string): string {
+  const measured = details[name] as { loadAverage?: [number, number] } | undefined;
+  const [start, end] = measured?.loadAverage ?? [Number.NaN, Number.NaN];
+  return `load average ${round(start, 1)}–${round(end, 1)}`;
+}
+
+/** utime + stime of PostgreSQL's processes (the postmaster and its children), in seconds. */
+function postgresCpuSeconds(): number {
+  const port = new URL(stack.databaseUrl).port;
+  const stats = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return [
+          { pid: Number(pid), cmdline, parent: Number(fields[1]), cpu: processCpuSeconds(Number(pid)) },
+        ];
+      } catch {
+        return [];
+      }
+    });
+  const postmaster = stats.find((p) => p.cmdline.includes(`-p\0${port}\0`))?.pid;
+  return stats
+    .filter((p) => p.pid === postmaster || p.parent === postmaster)
+    .reduce((sum, p) => sum + p.cpu, 0);
+}
+
+/**
+ * Runs a load and keeps in the details its result, the load average at start and end, and the CPU
+ * the api, PostgreSQL and this process spent (in cores, and in µs per answered request).
+ */
 async function measureLoad(
   name: string,
   target: ServiceProcess,
   options: HttpLoadOptions,
 ): Promise<HttpLoadResult> {
+  const loadBefore = loadavg()[0]!;
   const apiCpu = processCpuSeconds(target.child.pid!);
+  const postgresCpu = postgresCpuSeconds();
   const ownCpu = process.cpuUsage();
   const result = await runHttpLoad(options);
   const own = process.cpuUsage(ownCpu);
+  const wall = result.seconds + options.warmupMs / 1_000;
+  // the warm-up's requests ran too: count them at the measured rate
+  const requests = (result.answered / result.seconds) * wall;
+  const spent = {
+    api: processCpuSeconds(target.child.pid!) - apiCpu,
+    postgres: postgresCpuSeconds() - postgresCpu,
+    loadGenerator: (own.user + own.system) / 1e6,
+  };
   details[name] = {
     ...result,
-    apiCores: round(
-      (processCpuSeconds(target.child.pid!) - apiCpu) / (result.seconds + options.warmupMs / 1_000),
+    offeredRate: options.rate ?? null,
+    connections: options.connections,
+    loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)],
+    cores: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, round(v / wall)])),
+    cpuMicrosecondsPerRequest: Object.fromEntries(
+      Object.entries(spent).map(([k, v]) => [k, Math.round((v / requests) * 1e6)]),
     ),
-    loadGeneratorCores: round((own.user + own.system) / 1e6 / (result.seconds + options.warmupMs / 1_000)),
   };
-  process.stdout.write(`${name}: ${describeLoad(result)}\n`);
+  process.stdout.write(`${name}: ${describeLoad(result)} (${loadAverageOf(name)})\n`);
   return result;
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import { inFlight } from './officialClient.js';
+import { processRssMiB } from './processMemory.js';
 import { projectBlock } from './projectBlock.js';
 import { type Summary, summarize } from './stats.js';
 import { type CommandStatusEvents, SubscriptionSocket } from './subscriptionSocket.js';
@@ -26,6 +27,8 @@ export interface FanoutOptions {
   blockSize: number;
   blocks: number;
   timeoutMs: number;
+  /** The api's process id: its resident memory is read while every subscription is held. */
+  serverPid: number;
 }
 
 export interface FanoutResult {
@@ -33,6 +36,8 @@ export interface FanoutResult {
   subscriptions: number;
   /** From the first subscribe to every subscription's first state. */
   establishSeconds: number;
+  /** The api's resident memory with every subscription held. */
+  serverRssMiB: number;
   /** PROJECTED received − COMMIT sent, in ms, over every projected command of every block. */
   latency: Summary;
   perBlock: Summary[];
@@ -85,6 +90,7 @@ export async function measureSubscriptionFanout(options: FanoutOptions): Promise
     });
     await until(() => firstAt.size + errors >= options.follows.length, options.timeoutMs, 'first states');
     const establishSeconds = (performance.now() - started) / 1_000;
+    const serverRssMiB = processRssMiB(options.serverPid);
 
     const latencies: number[] = [];
     const perBlock: Summary[] = [];
@@ -106,6 +112,7 @@ export async function measureSubscriptionFanout(options: FanoutOptions): Promise
       sockets: groups.length,
       subscriptions: options.follows.length,
       establishSeconds,
+      serverRssMiB,
       latency: summarize(latencies),
       perBlock,
       commit: summarize(commits),
