@@ -1,4 +1,4 @@
-import { connect, type Sql } from '@gx/db';
+import { connect, type Database, type Sql } from '@gx/db';
 import { graphqlPost } from './graphqlPost.js';
 import { type CommandTrace, OfferedLoad, type Write } from './offeredLoad.js';
 import { inFlight } from './officialClient.js';
@@ -79,33 +79,42 @@ export async function startPipeline(
   apiOverrides: Record<string, string> = {},
 ): Promise<Pipeline> {
   const stack = new BenchStack();
-  await stack.startDatabase();
-  await stack.startDevnet({ DEVNET_BATCH_TIMEOUT_MS: String(batchTimeoutMs) });
-  const database = connect(stack.databaseUrl, { max: 4 });
-  await stack.startService('submitter', design === 'naive' ? naiveSubmitterEnv : {});
-  if (design === 'naive') await startNaiveProjector(stack);
-  else await stack.startService('projector');
-  const api = await stack.startService('api', { ...apiEnv, API_PORT: '0', ...apiOverrides });
-  const graphqlUrl = `http://127.0.0.1:${api.port}/graphql`;
-  const { admin, users } = await fundedAccounts(
-    graphqlUrl,
-    database.sql,
-    accountCount,
-    adminEmail,
-    '1000000000',
-  );
-  return {
-    stack,
-    sql: database.sql,
-    graphqlUrl,
-    admin,
-    users,
-    writes: 0,
-    async close() {
-      await database.close();
-      await stack.stop();
-    },
-  };
+  let database: Database | undefined;
+  try {
+    await stack.startDatabase();
+    await stack.startDevnet({ DEVNET_BATCH_TIMEOUT_MS: String(batchTimeoutMs) });
+    database = connect(stack.databaseUrl, { max: 4 });
+    await stack.startService('submitter', design === 'naive' ? naiveSubmitterEnv : {});
+    if (design === 'naive') await startNaiveProjector(stack);
+    else await stack.startService('projector');
+    const api = await stack.startService('api', { ...apiEnv, API_PORT: '0', ...apiOverrides });
+    const graphqlUrl = `http://127.0.0.1:${api.port}/graphql`;
+    const { admin, users } = await fundedAccounts(
+      graphqlUrl,
+      database.sql,
+      accountCount,
+      adminEmail,
+      '1000000000',
+    );
+    const opened = database;
+    return {
+      stack,
+      sql: opened.sql,
+      graphqlUrl,
+      admin,
+      users,
+      writes: 0,
+      async close() {
+        await opened.close();
+        await stack.stop();
+      },
+    };
+  } catch (error) {
+    // a set-up that fails part-way must not leave its processes and database behind
+    await database?.close();
+    await stack.stop();
+    throw error;
+  }
 }
 
 async function startNaiveProjector(stack: BenchStack): Promise<void> {
