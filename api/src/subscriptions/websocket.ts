@@ -15,6 +15,7 @@ import { originAllowed } from '../http/cors.js';
 import type { ApiMetrics } from '../http/metrics.js';
 import { clientIp, requestIdOf } from '../http/request.js';
 import type { Services } from '../services/context.js';
+import { CoalescingWebSocket } from './coalescingWebSocket.js';
 
 /** Close codes beyond graphql-ws's own. */
 export const closeCodes = {
@@ -53,7 +54,11 @@ function refuseUpgrade(socket: Duplex, status: string): void {
  */
 export function attachWebSocketServer({ server, yoga, services, metrics, logger }: WebSocketOptions) {
   const env = services.settings.env;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: env.API_BODY_LIMIT_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: env.API_BODY_LIMIT_BYTES,
+    WebSocket: CoalescingWebSocket,
+  });
   const connections = new WeakMap<WebSocket, Connection>();
   const perUser = new Map<string, number>();
   const started = new WeakMap<ExecutionArgs, AsyncIterable<ExecutionResult>>();
