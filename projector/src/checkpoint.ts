@@ -1,6 +1,7 @@
 import { type Db, type DbTransaction, projectorCheckpoints } from '@gx/db';
 import type { LedgerCheckpoint } from '@gx/fabric';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { rows, type Statements } from './sql/statements.js';
 
 /** Where a projection stands: the last block applied and the last of our transactions in it. */
 export interface Position {
@@ -81,23 +82,29 @@ export async function holdCheckpoint(tx: DbTransaction, name: string): Promise<P
  * update locks the row until commit: a second projector, or a rebuild's swap, waits for this one.
  */
 export async function advanceCheckpoint(
-  tx: DbTransaction,
+  tx: Statements,
   name: string,
   from: Position,
   to: Position,
 ): Promise<void> {
-  const moved = await tx
-    .update(projectorCheckpoints)
-    .set({ blockNumber: to.blockNumber, txId: to.transactionId ?? null, updatedAt: new Date() })
-    .where(
-      and(
-        eq(projectorCheckpoints.name, name),
-        eq(projectorCheckpoints.blockNumber, from.blockNumber),
-        from.transactionId === undefined
-          ? isNull(projectorCheckpoints.txId)
-          : eq(projectorCheckpoints.txId, from.transactionId),
-      ),
-    )
-    .returning({ name: projectorCheckpoints.name });
-  if (moved.length === 0) throw new CheckpointMovedError(name, from, await findCheckpoint(tx, name));
+  const moved = await rows<{ name: string }>(
+    tx,
+    sql`
+    update ${projectorCheckpoints}
+    set block_number = ${to.blockNumber}, tx_id = ${to.transactionId ?? null}::text, updated_at = now()
+    where name = ${name} and block_number = ${from.blockNumber}
+      and tx_id is not distinct from ${from.transactionId ?? null}::text
+    returning name`,
+  );
+  if (moved.length > 0) return;
+  const [found] = await rows<{ block_number: string; tx_id: string | null }>(
+    tx,
+    sql`
+    select block_number::text, tx_id from ${projectorCheckpoints} where name = ${name}`,
+  );
+  throw new CheckpointMovedError(
+    name,
+    from,
+    found && toPosition({ blockNumber: BigInt(found.block_number), txId: found.tx_id }),
+  );
 }

@@ -1,11 +1,12 @@
-import type { DbTransaction } from '@gx/db';
 import type { Logger } from '@gx/runtime';
+import { sql } from 'drizzle-orm';
 import { advanceCheckpoint, type Position } from './checkpoint.js';
 import { addKeys, applyEvent } from './handlers/index.js';
 import { type ReadModelKeys, ReadModelTransaction } from './model/readModelTransaction.js';
 import { type FinishedCommands, finishCommands, type MovedCommand } from './sql/finishCommands.js';
 import { loadGroup } from './sql/loadGroup.js';
 import { type QuarantinedEvent, recordProjectionErrors } from './sql/recordProjectionErrors.js';
+import { Pipeline, type Statements } from './sql/statements.js';
 import type { UnpackedEvent } from './unpack.js';
 
 export interface ProjectOptions {
@@ -40,9 +41,13 @@ export interface ProjectionOutcome {
  * read-model rows the events touch, apply each domain event in ledger order, write the changed rows
  * back, finish the commands, quarantine what failed validation, and one `gx_command` NOTIFY naming
  * the commands it moved (delivered at commit).
+ *
+ * On a `Pipeline` (a connection of its own) this call is the whole transaction, in two round trips:
+ * BEGIN, the fence and the load go out together, then the writes and COMMIT (`Pipeline.run` rolls
+ * back if it throws). Otherwise it runs inside the caller's transaction.
  */
 export async function projectEvents(
-  tx: DbTransaction,
+  tx: Statements | Pipeline,
   events: readonly UnpackedEvent[],
   options: ProjectOptions,
 ): Promise<ProjectionOutcome> {
@@ -62,12 +67,16 @@ export async function projectEvents(
   // The checkpoint first: the compare-and-set also locks its row, so a stale projector stops here,
   // and a rebuild's swap (which holds the row) is waited for before any read model is touched (the
   // other order would have the two wait for each other). It commits with everything below, or not at all.
-  // The load goes out behind it without waiting (pipelined on the connection): PostgreSQL runs the
-  // two in order, so the load still reads under the lock.
+  // The load goes out behind it without waiting for its answer: PostgreSQL runs the two in order, so
+  // the load still reads under the lock.
   const to: Position = { blockNumber: last.blockNumber, transactionId: last.transactionId };
+  // The statements go out in the order they are issued below (a pipeline sends each at once, a
+  // drizzle transaction as it is first awaited, in the same order).
+  const opened = tx instanceof Pipeline ? openTransaction(tx) : undefined;
   const [, loaded] = await Promise.all([
     advanceCheckpoint(tx, checkpoint, from, to),
     loadGroup(tx, [...ids], [...keys.profiles], [...keys.wallets]),
+    opened,
   ]);
   const rows = loaded.commands;
   const models = ReadModelTransaction.of(loaded);
@@ -117,13 +126,14 @@ export async function projectEvents(
     }
   }
 
-  // The writes go out together (pipelined); none needs another's answer, and the notices are sent
-  // by the statement that moves the commands.
+  // The writes go out together, and COMMIT behind them: none needs another's answer, and the
+  // notices are sent by the statement that moves the commands.
   const nothingFinished: FinishedCommands = { projected: [], rejected: [] };
   const [, finished] = await Promise.all([
     models.save(tx),
     mode === 'live' ? finishCommands(tx, applied, refusedOnly(rejected, applied)) : nothingFinished,
     mode === 'live' ? recordProjectionErrors(tx, quarantined) : undefined,
+    tx instanceof Pipeline ? tx.commit() : undefined,
   ]);
   return {
     to,
@@ -147,4 +157,18 @@ function refusedOnly<R extends { id: string }>(
   if (refused.length === 0) return [];
   const appliedIds = new Set(applied.map((a) => a.id));
   return refused.filter((r) => !appliedIds.has(r.id));
+}
+
+/**
+ * Opens the transaction on a pipeline (the live projector's). Its commit does not wait for the WAL
+ * to reach disk: the read models, statuses and checkpoint commit together or not at all, and can be
+ * replayed from the ledger, so a database crash that loses the last few commits (at most about
+ * 3 × `wal_writer_delay`) only has the projector project those blocks again from the checkpoint it
+ * finds.
+ */
+function openTransaction(pipeline: Pipeline): Promise<unknown> {
+  return Promise.all([
+    pipeline.begin(),
+    pipeline.execute(sql`select set_config('synchronous_commit', 'off', true)`),
+  ]);
 }

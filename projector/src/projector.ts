@@ -15,6 +15,7 @@ import { transactionGroups } from './groups.js';
 import { LeaderLock } from './leader.js';
 import type { ProjectorMetrics } from './metrics.js';
 import { projectEvents } from './project.js';
+import { Pipeline } from './sql/statements.js';
 import type { UnpackedEvent } from './unpack.js';
 
 export interface ProjectorOptions {
@@ -175,8 +176,8 @@ export class Projector {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        const outcome = await database.db.transaction((tx) =>
-          projectEvents(tx, group, { checkpoint: liveCheckpoint, from, mode: 'live', logger }),
+        const outcome = await Pipeline.run(database.sql, (pipeline) =>
+          projectEvents(pipeline, group, { checkpoint: liveCheckpoint, from, mode: 'live', logger }),
         );
         metrics.processingDuration.observe((performance.now() - started) / 1000);
         metrics.eventsProcessed.inc({ status: 'success' }, outcome.applied + outcome.rejected);

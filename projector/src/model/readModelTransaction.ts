@@ -1,6 +1,6 @@
-import type { DbTransaction } from '@gx/db';
 import type { GroupRows } from '../sql/loadGroup.js';
 import { saveReadModels } from '../sql/saveReadModels.js';
+import type { Statements } from '../sql/statements.js';
 import type { KycRow, ProfileRow, TransactionRow, WalletRow } from './rows.js';
 
 /** The keys a group of events reads and writes, loaded in one query per table before the handlers run. */
@@ -83,7 +83,7 @@ export class ReadModelTransaction {
   }
 
   /** Writes the changed rows back (upserts; transaction rows insert once), in the caller's transaction. */
-  async save(tx: DbTransaction): Promise<void> {
-    await saveReadModels(tx, this.changes);
+  save(tx: Statements): Promise<void> {
+    return saveReadModels(tx, this.changes);
   }
 }

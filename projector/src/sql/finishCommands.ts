@@ -1,6 +1,7 @@
-import { channels, commands, credentials, type DbTransaction } from '@gx/db';
+import { channels, commands, credentials } from '@gx/db';
 import { allowedFrom, type CommandStatus, commandStatuses } from '@gx/schema';
 import { sql } from 'drizzle-orm';
+import { rows, type Statements } from './statements.js';
 
 export interface MovedCommand {
   id: string;
@@ -42,12 +43,14 @@ const notFrom = (to: CommandStatus): CommandStatus[] =>
  * most once per statement).
  */
 export async function finishCommands(
-  tx: DbTransaction,
+  tx: Statements,
   applied: readonly { id: string; block: bigint }[],
   refused: readonly { id: string; reason: string; block: bigint }[],
 ): Promise<FinishedCommands> {
   if (applied.length + refused.length === 0) return { projected: [], rejected: [] };
-  const [row] = await tx.execute<{ projected: string; rejected: string }>(sql`
+  const [row] = await rows<{ projected: string; rejected: string }>(
+    tx,
+    sql`
     with projected as (
       update ${commands} c
       set status = 'PROJECTED', projected_at = now(), updated_at = now(),
@@ -82,7 +85,8 @@ export async function finishCommands(
       (select count(*) from notices) as notices,
       (select coalesce(json_agg(json_build_object('id', id, 'createdAt', created_at,
           'projectedAt', projected_at)), '[]')::text from projected) as projected,
-      (select coalesce(json_agg(id), '[]')::text from rejected) as rejected`);
+      (select coalesce(json_agg(id), '[]')::text from rejected) as rejected`,
+  );
   const projected = JSON.parse(row?.projected ?? '[]') as {
     id: string;
     createdAt: string;

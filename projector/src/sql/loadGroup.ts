@@ -1,8 +1,9 @@
-import { commands, type DbTransaction, kycVerifications, userProfiles, wallets } from '@gx/db';
+import { commands, kycVerifications, userProfiles, wallets } from '@gx/db';
 import type { KycStatus } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import type { CommandRecord } from '../handlers/index.js';
 import type { KycRow, ProfileRow, WalletRow } from '../model/rows.js';
+import { rows, type Statements } from './statements.js';
 import { uuidArray } from './uuidArray.js';
 
 export interface GroupRows {
@@ -19,12 +20,14 @@ export interface GroupRows {
  * live ones, or a rebuild's). Timestamps come back as Postgres writes them and go back unchanged.
  */
 export async function loadGroup(
-  tx: DbTransaction,
+  tx: Statements,
   commandIds: readonly string[],
   profileIds: readonly string[],
   walletIds: readonly string[],
 ): Promise<GroupRows> {
-  const [row] = await tx.execute<{ commands: string; profiles: string; kyc: string; wallets: string }>(sql`
+  const [row] = await rows<{ commands: string; profiles: string; kyc: string; wallets: string }>(
+    tx,
+    sql`
     select
       (select coalesce(json_agg(json_build_object('id', id, 'type', type, 'payload', payload,
           'createdAt', created_at::text)), '[]')::text
@@ -41,7 +44,8 @@ export async function loadGroup(
         from ${kycVerifications} where profile_id = any(${uuidArray(profileIds)}::uuid[])) as kyc,
       (select coalesce(json_agg(json_build_object('id', id, 'profileId', profile_id, 'balance', balance::text,
           'blockNumber', block_number::text, 'updatedAt', updated_at::text)), '[]')::text
-        from ${wallets} where id = any(${uuidArray(walletIds)}::uuid[])) as wallets`);
+        from ${wallets} where id = any(${uuidArray(walletIds)}::uuid[])) as wallets`,
+  );
   const parse = <T>(text: string | undefined) => JSON.parse(text ?? '[]') as T[];
   const commandRows = parse<CommandRecord>(row?.commands);
   return {

@@ -1,5 +1,6 @@
-import { type DbTransaction, projectionErrors } from '@gx/db';
+import { projectionErrors } from '@gx/db';
 import { sql } from 'drizzle-orm';
+import type { Statements } from './statements.js';
 
 export interface QuarantinedEvent {
   blockNumber: bigint;
@@ -11,7 +12,7 @@ export interface QuarantinedEvent {
 
 /** Events that failed validation, kept for inspection with where they were and why. */
 export async function recordProjectionErrors(
-  tx: DbTransaction,
+  tx: Statements,
   quarantined: readonly QuarantinedEvent[],
 ): Promise<void> {
   if (quarantined.length === 0) return;

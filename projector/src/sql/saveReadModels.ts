@@ -1,6 +1,7 @@
-import { type DbTransaction, kycVerifications, transactions, userProfiles, wallets } from '@gx/db';
+import { kycVerifications, transactions, userProfiles, wallets } from '@gx/db';
 import { sql } from 'drizzle-orm';
 import type { KycRow, ProfileRow, TransactionRow, WalletRow } from '../model/rows.js';
+import type { Statements } from './statements.js';
 
 /**
  * Writes a group's read-model changes in one statement: an upsert per table with the final rows
@@ -9,7 +10,7 @@ import type { KycRow, ProfileRow, TransactionRow, WalletRow } from '../model/row
  * its own tables.
  */
 export async function saveReadModels(
-  tx: DbTransaction,
+  tx: Statements,
   changes: { profiles: ProfileRow[]; wallets: WalletRow[]; kyc: KycRow[]; transactions: TransactionRow[] },
 ): Promise<void> {
   if (

@@ -1,0 +1,56 @@
+import { connect, projectionErrors } from '@gx/db';
+import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pipeline } from './statements.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const insertError = (reason: string) => sql`
+  insert into ${projectionErrors} (block_number, tx_id, event_name, payload, reason)
+  values (1, 'tx', 'X', '{}', ${reason})`;
+const reasons = async () =>
+  (await database.sql<{ reason: string }[]>`select reason from projection_errors order by id`).map(
+    (r) => r.reason,
+  );
+
+describe('Pipeline', () => {
+  it('commits what it sent, and refuses a statement issued after COMMIT', async () => {
+    await Pipeline.run(database.sql, async (pipeline) => {
+      const begun = pipeline.begin();
+      const written = pipeline.execute(insertError('committed'));
+      const committed = pipeline.commit();
+      expect(() => pipeline.execute(insertError('too late'))).toThrow(/ended/);
+      await Promise.all([begun, written, committed]);
+    });
+    expect(await reasons()).toEqual(['committed']);
+  });
+
+  it('keeps nothing of a transaction with a failed statement, and hands back a clean connection', async () => {
+    const single = connect(database.url, { max: 1 });
+    try {
+      const failed = Pipeline.run(single.sql, async (pipeline) => {
+        const sent = [
+          pipeline.begin(),
+          pipeline.execute(insertError('rolled back')),
+          pipeline.execute(sql`select 1 / 0`),
+          pipeline.commit(),
+        ];
+        await Promise.all(sent);
+      });
+      await expect(failed).rejects.toThrow(/division by zero/);
+      // the pool's only connection again, outside any transaction: its write is seen at once
+      await single.sql`insert into projection_errors (block_number, tx_id, event_name, payload, reason)
+        values (1, 'tx', 'X', '{}', 'after')`;
+      expect(await reasons()).toEqual(['committed', 'after']);
+    } finally {
+      await single.close();
+    }
+  });
+});
