@@ -255,7 +255,9 @@ export async function stageBreakdown(sql: Sql, ids: readonly string[]): Promise<
 export function perSecond(traces: readonly CommandTrace[], started: number, backlog: number[]) {
   const out: LoadResult['throughput'] = [];
   const bucket = (at: number | undefined) => (at === undefined ? -1 : Math.floor((at - started) / 1_000));
-  const last = Math.max(0, ...traces.map((t) => bucket(t.terminalAt ?? t.acceptedAt)));
+  // a loop, not Math.max(...): a soak has more traces than a call has room for arguments
+  let last = 0;
+  for (const t of traces) last = Math.max(last, bucket(t.terminalAt ?? t.acceptedAt));
   for (let second = 0; second <= last; second++)
     out.push({ second, accepted: 0, projected: 0, backlog: backlog[second] });
   for (const t of traces) {
