@@ -41,14 +41,15 @@ async function runScenario(name: string, inject: Inject): Promise<void> {
     const expectations = await inject(pipeline);
     await sleep(afterRecoveryMs);
     load.stop();
-    await load.settle(300_000);
+    const settled = await load.settle(300_000);
     probe.stop();
     const invariants = await checkInvariants({ pipeline, load, probe, expectations });
     printInvariants(name, (performance.now() - started) / 1000, invariants, expectations.struck);
     const broken = invariants.filter((i) => !i.holds).map((i) => `${i.name}: ${i.detail}`);
-    if (broken.length > 0) console.error(pipeline.describe());
+    if (!settled) broken.push('some operations had neither a receipt nor a terminal status after 5 minutes');
     expect(broken).toEqual([]);
   } catch (error) {
+    // the services' last lines, for whatever broke
     console.error(pipeline.describe());
     throw error;
   } finally {
