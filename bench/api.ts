@@ -9,11 +9,13 @@
  *   npx tsx --conditions=@gx/source bench/api.ts [--seconds 20] [--warmup 3] [--connections 32]
  *     [--users 200] [--subscriptions 10000] [--per-socket 1] [--block 500] [--blocks 5]
  *     [--register-connections 16] [--bcrypt-seconds 10] [--storm-read-rate 200] [--rate-share 0.5]
+ *     [--turns 4]
  *
  * - the server's ceiling: `{ __typename }` on the same process;
  * - authenticated reads (`me`, `wallet`) and writes (`updateProfile`), rate and ratio to the ceiling
- *   with a closed loop on `--connections`, then latency at a fixed offered load (`--rate-share` of the
- *   rate just measured);
+ *   with a closed loop on `--connections`: the four closed loops take `--turns` turns each, in
+ *   rotation, so that the machine's load drifts over all of them alike; then each one's latency at a
+ *   fixed offered load (`--rate-share` of the rate just measured);
  * - `--subscriptions` WebSocket subscriptions, each following its own accepted command; blocks of
  *   `--block` of those commands projected, PROJECTED received − COMMIT sent;
  * - bcrypt alone (hashes/s at cost 12 on every core), then a `register` storm, and the ratio;
@@ -36,7 +38,7 @@ import { type HttpLoadOptions, type HttpLoadResult, runHttpLoad } from './lib/ht
 import { inFlight } from './lib/officialClient.js';
 import { type Figure, report } from './lib/report.js';
 import { BenchStack, processCpuSeconds } from './lib/stack.js';
-import { round } from './lib/stats.js';
+import { round, summarize } from './lib/stats.js';
 import { type Follow, measureSubscriptionFanout } from './lib/subscriptionFanout.js';
 
 const args = process.argv.slice(2);
@@ -56,12 +58,15 @@ const registerConnections = option('register-connections', 16);
 const bcryptSeconds = option('bcrypt-seconds', 10);
 const stormReadRate = option('storm-read-rate', 200);
 const rateShare = option('rate-share', 0.5);
+const turns = option('turns', 4);
 const cores = availableParallelism();
 const bcryptCost = 12;
 
 const logger = createLogger({ service: 'bench', level: 'warn', format: 'json' });
 const stack = new BenchStack();
 const figures: Figure[] = [];
+/** Every turn of a load by name, merged: rates over the measured time, latencies over every answer. */
+const tallies = new Map<string, Tally>();
 const details: Record<string, unknown> = {
   seconds,
   warmupSeconds,
@@ -75,6 +80,7 @@ const details: Record<string, unknown> = {
   bcryptSeconds,
   stormReadRate,
   rateShare,
+  turns,
 };
 
 const apiEnv = (overrides: Record<string, string> = {}) => ({
@@ -132,17 +138,35 @@ try {
   // 3. One api process as configured by default (bcrypt cost 12, hashing on every core).
   api = await stack.startService('api', apiEnv());
   // on whichever api process runs at the time
-  const measure = (name: string, options: Omit<HttpLoadOptions, 'url' | 'durationMs' | 'warmupMs'>) =>
-    measureLoad(name, api, {
-      url: graphqlUrlOf(api),
-      durationMs: seconds * 1_000,
-      warmupMs: warmupSeconds * 1_000,
-      ...options,
-    });
+  const measure = (
+    name: string,
+    options: Omit<HttpLoadOptions, 'url' | 'durationMs' | 'warmupMs'>,
+    durationMs = seconds * 1_000,
+    warmupMs = warmupSeconds * 1_000,
+  ) => measureLoad(name, api, { url: graphqlUrlOf(api), durationMs, warmupMs, ...options });
   const loadText = (name: string, n: number) =>
-    `processes: api, PostgreSQL, this load generator; ${n} keep-alive connections, closed loop, ${seconds} s (${loadAverageOf(name)})`;
+    `processes: api, PostgreSQL, this load generator; ${n} keep-alive connections, closed loop, ${seconds} s in ${turns} turns rotating with the other closed loops (${loadAverageOf(name)})`;
 
-  const ceiling = await measure('typename', { connections, request: () => ({ body: TYPENAME }) });
+  const closedLoops = {
+    typename: () => ({ body: TYPENAME }),
+    me: (i: number) => ({ body: ME, headers: authOf(i) }),
+    wallet: (i: number) => ({ body: WALLET, headers: authOf(i) }),
+    updateProfile: (i: number) => ({ body: UPDATE_PROFILE, headers: authOf(i) }),
+  };
+  const saturated = {} as Record<keyof typeof closedLoops, HttpLoadResult>;
+  for (let turn = 0; turn < turns; turn++) {
+    for (const [name, request] of Object.entries(closedLoops)) {
+      // the first turn warms the code paths; later ones only open their connections
+      const warmupMs = turn === 0 ? warmupSeconds * 1_000 : 1_000;
+      saturated[name as keyof typeof closedLoops] = await measure(
+        name,
+        { connections, request },
+        (seconds * 1_000) / turns,
+        warmupMs,
+      );
+    }
+  }
+  const ceiling = saturated.typename;
   figures.push({
     figure: 'ceiling: { __typename }',
     value: describeLoad(ceiling),
@@ -150,21 +174,23 @@ try {
     load: loadText('typename', connections),
   });
 
-  /** Closed loop for the rate, then a fixed offered load (a share of that rate) for the latency. */
-  const rateAndLatency = async (name: string, body: string) => {
-    const request = (i: number) => ({ body, headers: authOf(i) });
-    const saturated = await measure(name, { connections, request });
-    const rate = Math.max(1, Math.round(saturated.rate * rateShare));
-    const offered = await measure(`${name} at a fixed rate`, { connections, rate, request });
-    return { saturated, offered, rate };
+  /** The closed loop's rate, then a fixed offered load (a share of that rate) for the latency. */
+  const rateAndLatency = async (name: keyof typeof closedLoops) => {
+    const rate = Math.max(1, Math.round(saturated[name].rate * rateShare));
+    const offered = await measure(`${name} at a fixed rate`, {
+      connections,
+      rate,
+      request: closedLoops[name],
+    });
+    return { saturated: saturated[name], offered, rate };
   };
   const describeBoth = (r: Awaited<ReturnType<typeof rateAndLatency>>) =>
     `${describeLoad(r.saturated)}, ${percent(r.saturated.rate, ceiling.rate)} of the ceiling; offered ${perSecond(r.rate)}: median ${ms(r.offered.latency.median)}, p99 ${ms(r.offered.latency.p99)}`;
   const offeredText = (name: string, r: Awaited<ReturnType<typeof rateAndLatency>>) =>
     `${loadText(name, connections)}; then ${perSecond(r.rate)} offered (${Math.round(rateShare * 100)} % of that rate, due on a schedule; ${loadAverageOf(`${name} at a fixed rate`)})`;
 
-  const me = await rateAndLatency('me', ME);
-  const wallet = await rateAndLatency('wallet', WALLET);
+  const me = await rateAndLatency('me');
+  const wallet = await rateAndLatency('wallet');
   for (const [name, result] of [
     ['me', me],
     ['wallet', wallet],
@@ -177,7 +203,7 @@ try {
     });
   }
 
-  const writes = await rateAndLatency('updateProfile', UPDATE_PROFILE);
+  const writes = await rateAndLatency('updateProfile');
   figures.push({
     figure: 'authenticated write: updateProfile accepted',
     value: describeBoth(writes),
@@ -294,9 +320,24 @@ function postgresCpuSeconds(): number {
     .reduce((sum, p) => sum + p.cpu, 0);
 }
 
+interface Tally {
+  turns: number;
+  answered: number;
+  succeeded: number;
+  failed: number;
+  seconds: number;
+  samples: number[];
+  firstFailure?: string;
+  loadAverage: [number, number];
+  wall: number;
+  requests: number;
+  spent: { api: number; postgres: number; loadGenerator: number };
+}
+
 /**
- * Runs a load and keeps in the details its result, the load average at start and end, and the CPU
- * the api, PostgreSQL and this process spent (in cores, and in µs per answered request).
+ * Runs a load (or one more turn of it) and keeps in the details its result merged with its earlier
+ * turns, the load average at its first start and last end, and the CPU the api, PostgreSQL and this
+ * process spent (in cores, and in µs per answered request).
  */
 async function measureLoad(
   name: string,
@@ -310,25 +351,58 @@ async function measureLoad(
   const result = await runHttpLoad(options);
   const own = process.cpuUsage(ownCpu);
   const wall = result.seconds + options.warmupMs / 1_000;
-  // the warm-up's requests ran too: count them at the measured rate
-  const requests = (result.answered / result.seconds) * wall;
-  const spent = {
-    api: processCpuSeconds(target.child.pid!) - apiCpu,
-    postgres: postgresCpuSeconds() - postgresCpu,
-    loadGenerator: (own.user + own.system) / 1e6,
+  const tally: Tally = tallies.get(name) ?? {
+    turns: 0,
+    answered: 0,
+    succeeded: 0,
+    failed: 0,
+    seconds: 0,
+    samples: [],
+    loadAverage: [loadBefore, loadBefore],
+    wall: 0,
+    requests: 0,
+    spent: { api: 0, postgres: 0, loadGenerator: 0 },
   };
+  tallies.set(name, tally);
+  tally.turns++;
+  tally.answered += result.answered;
+  tally.succeeded += result.succeeded;
+  tally.failed += result.failed;
+  tally.seconds += result.seconds;
+  tally.samples.push(...result.samples);
+  tally.firstFailure ??= result.firstFailure;
+  tally.loadAverage[1] = loadavg()[0]!;
+  tally.wall += wall;
+  // the warm-up's requests ran too: count them at the measured rate
+  tally.requests += (result.answered / result.seconds) * wall;
+  tally.spent.api += processCpuSeconds(target.child.pid!) - apiCpu;
+  tally.spent.postgres += postgresCpuSeconds() - postgresCpu;
+  tally.spent.loadGenerator += (own.user + own.system) / 1e6;
+
+  const merged: HttpLoadResult = {
+    answered: tally.answered,
+    succeeded: tally.succeeded,
+    failed: tally.failed,
+    seconds: tally.seconds,
+    rate: tally.succeeded / tally.seconds,
+    latency: summarize(tally.samples),
+    samples: tally.samples,
+    ...(tally.firstFailure ? { firstFailure: tally.firstFailure } : {}),
+  };
+  const { samples: _samples, ...shown } = merged;
   details[name] = {
-    ...result,
+    ...shown,
     offeredRate: options.rate ?? null,
     connections: options.connections,
-    loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)],
-    cores: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, round(v / wall)])),
+    turns: tally.turns,
+    loadAverage: tally.loadAverage.map((v) => round(v, 1)),
+    cores: Object.fromEntries(Object.entries(tally.spent).map(([k, v]) => [k, round(v / tally.wall)])),
     cpuMicrosecondsPerRequest: Object.fromEntries(
-      Object.entries(spent).map(([k, v]) => [k, Math.round((v / requests) * 1e6)]),
+      Object.entries(tally.spent).map(([k, v]) => [k, Math.round((v / tally.requests) * 1e6)]),
     ),
   };
-  process.stdout.write(`${name}: ${describeLoad(result)} (${loadAverageOf(name)})\n`);
-  return result;
+  process.stdout.write(`${name}: ${describeLoad(result)} (load average ${round(loadBefore, 1)})\n`);
+  return merged;
 }
 
 /**

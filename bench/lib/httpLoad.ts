@@ -32,6 +32,8 @@ export interface HttpLoadResult {
   rate: number;
   /** Latencies in ms of the successful answers in the window. */
   latency: Summary;
+  /** The same latencies, unsorted, to merge the results of several runs. */
+  samples: number[];
   /** The first failed answer, to say why. */
   firstFailure?: string;
 }
@@ -128,6 +130,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
     seconds,
     rate: latencies.length / seconds,
     latency: summarize(latencies),
+    samples: latencies,
     ...(firstFailure ? { firstFailure } : {}),
   };
 }
