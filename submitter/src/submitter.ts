@@ -33,7 +33,8 @@ export class Submitter {
   readonly #settings: SubmitterSettings;
   readonly #context: BatchContext;
   readonly #inFlight = new Set<Promise<void>>();
-  #commandsInFlight = 0;
+  /** The commands of the batches in `#inFlight`: the claims whose leases this worker renews. */
+  readonly #held = new Set<string>();
   #stopping = false;
   #wakeUp: (() => void) | undefined;
   #woken = false;
@@ -83,7 +84,7 @@ export class Submitter {
     };
     every(this.#settings.pollMs, async () => this.wake());
     every(Math.max(1_000, this.#settings.leaseMs / 3), async () => {
-      await renewLeases(this.#db, this.#settings.workerId);
+      await renewLeases(this.#db, this.#settings.workerId, [...this.#held]);
       if ((await releaseStaleLeases(this.#db, this.#settings.leaseMs)) > 0) this.wake();
     });
     every(5_000, () => this.#refreshQueueStats());
@@ -137,8 +138,8 @@ export class Submitter {
   }
 
   #launch(batch: ClaimedCommand[]): void {
-    this.#commandsInFlight += batch.length;
-    this.#metrics.inFlight.set(this.#commandsInFlight);
+    for (const command of batch) this.#held.add(command.id);
+    this.#metrics.inFlight.set(this.#held.size);
     const work: Promise<void> = processBatch(this.#context, batch)
       .catch((error: unknown) => {
         this.#logger.error(
@@ -148,8 +149,8 @@ export class Submitter {
       })
       .finally(() => {
         this.#inFlight.delete(work);
-        this.#commandsInFlight -= batch.length;
-        this.#metrics.inFlight.set(this.#commandsInFlight);
+        for (const command of batch) this.#held.delete(command.id);
+        this.#metrics.inFlight.set(this.#held.size);
         this.wake();
       });
     this.#inFlight.add(work);

@@ -2,9 +2,17 @@ import { inFlightStatuses } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { type Executor, list, millis } from './executor.js';
 
-/** Keeps this worker's claims alive while their transactions are slow to commit. */
-export async function renewLeases(db: Executor, workerId: string): Promise<void> {
-  await db.execute(sql`update commands set locked_at = now() where locked_by = ${workerId}`);
+/**
+ * Keeps alive the claims of the commands this worker is still working on, while their transactions
+ * are slow to commit. Only those: a claim it lost track of (its batch failed on a database error,
+ * or the claim's commit never answered) must expire and go back to the queue, not stay renewed for
+ * as long as the worker lives.
+ */
+export async function renewLeases(db: Executor, workerId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(
+    sql`update commands set locked_at = now() where locked_by = ${workerId} and id in ${list(ids)}`,
+  );
 }
 
 /** On shutdown: what this worker still holds goes back to the queue as it is. */
