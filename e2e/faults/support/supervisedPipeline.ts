@@ -83,12 +83,19 @@ export class SupervisedPipeline {
       ephemeral: true,
     };
     const postgres = await startEmbeddedPostgres(postgresOptions);
-    await migrateDatabase(postgres.url);
-    const devnet = await startService(
-      'devnet',
-      { NODE_ENV: 'test', GX_DATA_DIR: folder, DEVNET_PORT: '0', DEVNET_CONTROL_PORT: '0' },
-      (line) => (typeof line.connectionDir === 'string' ? line.connectionDir : undefined),
-    );
+    let devnet: { process: ServiceProcess; value: string };
+    try {
+      await migrateDatabase(postgres.url);
+      devnet = await startService(
+        'devnet',
+        { NODE_ENV: 'test', GX_DATA_DIR: folder, DEVNET_PORT: '0', DEVNET_CONTROL_PORT: '0' },
+        (line) => (typeof line.connectionDir === 'string' ? line.connectionDir : undefined),
+      );
+    } catch (error) {
+      // the server runs detached: it would outlive the test run
+      await postgres.stop();
+      throw error;
+    }
     const ports = Object.fromEntries(
       await Promise.all(supervisedServices.map(async (name) => [name, await freePort()] as const)),
     ) as Record<SupervisedService, number>;
@@ -101,7 +108,12 @@ export class SupervisedPipeline {
       ports,
     );
     for (const name of supervisedServices) pipeline.#launch(name);
-    await pipeline.untilReady(supervisedServices, 120_000);
+    try {
+      await pipeline.untilReady(supervisedServices, 120_000);
+    } catch (error) {
+      await pipeline.destroy();
+      throw error;
+    }
     return pipeline;
   }
 
