@@ -24,13 +24,19 @@ const idsPerNotice = 200;
 
 /**
  * The statuses the projector may not move a command from to `to` (the check constraint keeps a
- * status within `commandStatuses`), for a `status <> all(…)` filter: an inequality no index on
- * status can drive, so the plan always walks the primary key. `status = any(allowed)` lets a stale
- * estimate of a burst of in-flight commands (a few rows, says the planner; thousands, in fact) pick
- * the status index and compare every in-flight command with every id.
+ * status within `commandStatuses`), for a `status <> all(…)` filter that no index on status can
+ * serve.
  */
 const notFrom = (to: CommandStatus): CommandStatus[] =>
   commandStatuses.filter((status) => !allowedFrom('projector', to).includes(status));
+
+/**
+ * Stand-ins for an update with no ids: an empty `id = any('{}')` gives the planner nothing to go
+ * by, and it may scan a whole index for no row.
+ */
+const noneProjected = sql`select null::uuid as id, null::timestamptz as created_at,
+  null::timestamptz as projected_at where false`;
+const noneRejected = sql`select null::uuid as id where false`;
 
 /**
  * Finishes a group's commands in one statement, so nothing waits on its answer before COMMIT:
@@ -41,6 +47,12 @@ const notFrom = (to: CommandStatus): CommandStatus[] =>
  * never moves backwards. The `gx_command` notices name exactly the commands it moved; PostgreSQL
  * delivers them at commit. A command id must not be both applied and refused (a row is updated at
  * most once per statement).
+ *
+ * Each update reads only `commands` by primary key (`id = any(…)`), with per-command values looked
+ * up in a JSON object and the status filter an inequality: no join and no usable status index, so
+ * no estimate can lead the planner astray. Statistics lag a burst of new commands: with a status
+ * index the planner walked every in-flight command, and with a join it compared every one with every
+ * id (seconds for a 500-command group).
  */
 export async function finishCommands(
   tx: Statements,
@@ -48,31 +60,43 @@ export async function finishCommands(
   refused: readonly { id: string; reason: string; block: bigint }[],
 ): Promise<FinishedCommands> {
   if (applied.length + refused.length === 0) return { projected: [], rejected: [] };
+  // per-command values as JSON objects keyed by command id, looked up row by row
+  const blocks = JSON.stringify(Object.fromEntries(applied.map((a) => [a.id, a.block.toString()])));
+  const refusals = JSON.stringify(
+    Object.fromEntries(refused.map((r) => [r.id, { reason: r.reason, block: r.block.toString() }])),
+  );
+  const projecting =
+    applied.length > 0
+      ? sql`
+    update ${commands} c
+    set status = 'PROJECTED', projected_at = now(), updated_at = now(),
+        block_number = coalesce(c.block_number, (${blocks}::jsonb ->> c.id::text)::bigint)
+    where c.id = any(${sql.param(applied.map((a) => a.id))}::uuid[])
+      and c.status <> all(${sql.param(notFrom('PROJECTED'))}::text[])
+    returning c.id, c.created_at, c.projected_at`
+      : noneProjected;
+  const rejecting =
+    refused.length > 0
+      ? sql`
+    update ${commands} c
+    set status = 'REJECTED', error_code = 'REJECTED',
+        error_message = ${refusals}::jsonb -> c.id::text ->> 'reason', updated_at = now(),
+        block_number = coalesce(c.block_number, (${refusals}::jsonb -> c.id::text ->> 'block')::bigint)
+    where c.id = any(${sql.param(refused.map((r) => r.id))}::uuid[])
+      and c.status <> all(${sql.param(notFrom('REJECTED'))}::text[])
+    returning c.id`
+      : noneRejected;
+  // only with refusals: credentials has no index on the command id, so this scans the table
+  const freeing =
+    refused.length > 0
+      ? sql`
+    freed as (delete from ${credentials} where register_command_id in (select id from rejected)),`
+      : sql``;
   const [row] = await rows<{ projected: string; rejected: string }>(
     tx,
     sql`
-    with projected as (
-      update ${commands} c
-      set status = 'PROJECTED', projected_at = now(), updated_at = now(),
-          block_number = coalesce(c.block_number, v.block)
-      from unnest(${sql.param(applied.map((a) => a.id))}::uuid[],
-                  ${sql.param(applied.map((a) => a.block.toString()))}::bigint[]) as v(id, block)
-      where c.id = v.id and c.status <> all(${sql.param(notFrom('PROJECTED'))}::text[])
-      returning c.id, c.created_at, c.projected_at
-    ),
-    rejected as (
-      update ${commands} c
-      set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason, updated_at = now(),
-          block_number = coalesce(c.block_number, v.block)
-      from unnest(${sql.param(refused.map((r) => r.id))}::uuid[],
-                  ${sql.param(refused.map((r) => r.reason))}::text[],
-                  ${sql.param(refused.map((r) => r.block.toString()))}::bigint[]) as v(id, reason, block)
-      where c.id = v.id and c.status <> all(${sql.param(notFrom('REJECTED'))}::text[])
-      returning c.id
-    ),
-    freed as (
-      delete from ${credentials} where register_command_id in (select id from rejected)
-    ),
+    with projected as (${projecting}),
+    rejected as (${rejecting}),${freeing}
     moved as (
       select id, row_number() over () - 1 as position
       from (select id from projected union all select id from rejected) as ids
