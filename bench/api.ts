@@ -275,7 +275,7 @@ try {
       rate: stormReadRate,
       request: (i) => ({ body: ME, headers: authOf(i) }),
     });
-  const calm = await readsAtRate('me at a fixed rate');
+  const calm = await readsAtRate('me alone, hashing on 1 thread');
   const [stormReads, storm] = await Promise.all([
     readsAtRate('me during a register storm'),
     measure('register storm', {
