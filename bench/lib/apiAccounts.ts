@@ -23,8 +23,9 @@ export const registrationInput = (tag: string) => ({
   accountType: 'INDIVIDUAL',
 });
 
-const REGISTER = 'mutation($input: RegisterInput!) { register(input: $input) { commandId profileId } }';
-const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { accessToken } }';
+export const REGISTER =
+  'mutation($input: RegisterInput!) { register(input: $input) { commandId profileId } }';
+export const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { accessToken } }';
 
 /**
  * Accounts made through the api: `register`, then the registrations projected by the projector's

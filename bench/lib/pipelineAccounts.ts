@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sql } from '@gx/db';
-import { benchPassword, registrationInput } from './apiAccounts.js';
+import { benchPassword, LOGIN, REGISTER, registrationInput } from './apiAccounts.js';
 import { graphqlPost } from './graphqlPost.js';
 import { inFlight } from './officialClient.js';
 
@@ -14,8 +14,6 @@ export interface FundedAccounts {
   users: FundedAccount[];
 }
 
-const REGISTER = 'mutation($input: RegisterInput!) { register(input: $input) { commandId profileId } }';
-const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { accessToken } }';
 const MINT = 'mutation($input: MintInput!) { mint(input: $input) { commandId } }';
 
 /**
