@@ -46,21 +46,24 @@ const projector = () =>
   });
 
 describe('exactly-once projection', () => {
-  it(`projects ${total} mixed events exactly once while kill -9 strikes at random points at least 10 times`, async () => {
+  it(`projects at least ${total} mixed events exactly once while kill -9 strikes at random points at least 10 times`, async () => {
     const workload = new Workload(120);
-    let produced = false;
-    const producer = runWorkload(database.db, ledger, {
-      total,
-      batchSize: 25,
-      pauseMs: 40,
-      workload,
-    }).finally(() => {
-      produced = true;
-    });
+    const chunk = 250;
+    let produced = 0;
+    let killing = true;
+    // At least `total` events, and on until the kills below have struck often enough while the
+    // projector was moving: a fast projector on a slow machine may otherwise catch up between
+    // lives, and a kill of an idle projector proves nothing. (Never enough: the test times out.)
+    const producer = (async () => {
+      while (produced < total || killing) {
+        await runWorkload(database.db, ledger, { total: chunk, batchSize: 25, pauseMs: 40, workload });
+        produced += chunk;
+      }
+    })();
 
     let kills = 0;
     let killedWhileMoving = 0;
-    while (!produced || kills < 10) {
+    while (produced < total || kills < 10 || killedWhileMoving < 5) {
       current = projector();
       await current.waitForLog((l) => l.msg.startsWith('leading'));
       const before = await checkpoint();
@@ -69,6 +72,7 @@ describe('exactly-once projection', () => {
       kills += 1;
       if ((await checkpoint()) !== before) killedWhileMoving += 1;
     }
+    killing = false;
     await producer;
 
     current = projector();
@@ -83,8 +87,6 @@ describe('exactly-once projection', () => {
       90_000,
     );
     expect(await current.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-    expect(kills).toBeGreaterThanOrEqual(10);
-    expect(killedWhileMoving).toBeGreaterThanOrEqual(5);
 
     // every command once: one transaction row per mint, two per transfer, statuses final
     const [counts] = await database.sql`
@@ -98,7 +100,7 @@ describe('exactly-once projection', () => {
         (select count(*) from commands where status = 'PROJECTED' and type = 'REGISTER')::int as registered,
         (select coalesce(sum((payload->>'amount')::numeric), 0)::text from commands
           where status = 'PROJECTED' and type = 'MINT') as minted`;
-    expect(counts!.commands).toBe(total);
+    expect(counts!.commands).toBe(produced);
     expect(counts!.rejected).toBeGreaterThan(0);
     expect(counts!.moves).toBe(counts!.mints + 2 * counts!.transfers);
     expect(counts!.profiles).toBe(counts!.registered);
