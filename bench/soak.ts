@@ -60,7 +60,7 @@ try {
   });
   const middle = samples[Math.floor(samples.length / 2)]!;
   const at = (s: Sample) => `${s.second} s`;
-  const load = `${rate}/s writes (50 % of drain capacity) for ${minutes} min, followed over ${subscribers} sockets; whole stack, batch timeout 20 ms`;
+  const load = `${rate}/s writes (${numberOption('rate', 0) ? 'set by --rate' : '50 % of drain capacity'}) for ${minutes} min, followed over ${subscribers} sockets; whole stack, batch timeout 20 ms`;
   const first = samples[0]!;
   const last = samples.at(-1)!;
   const figures: Figure[] = [
