@@ -58,35 +58,10 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
   let firstFailure: string | undefined;
   let next = 0;
 
-  const send = (i: number) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const { body, headers } = options.request(i);
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/graphql-response+json, application/json',
-            'content-length': Buffer.byteLength(body),
-            ...headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const send = (i: number) => {
+    const { body, headers } = options.request(i);
+    return postJson(agent, target, body, headers);
+  };
 
   const stopped = () => performance.now() >= end;
 
@@ -133,4 +108,38 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
     samples: latencies,
     ...(firstFailure ? { firstFailure } : {}),
   };
+}
+
+/** One JSON POST over `agent` (keep-alive): the status and the whole answer as text. */
+export function postJson(
+  agent: Agent,
+  target: URL,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -1,5 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { postJson } from './httpLoad.js';
 import { SubscriptionSocket } from './subscriptionSocket.js';
 
 /** One write as a client sends it: a mutation, its variables, and the token it is sent with. */
@@ -142,31 +143,8 @@ export class OfferedLoad {
   }
 }
 
-function post(agent: Agent, url: string, write: Write): Promise<string> {
-  const target = new URL(url);
+async function post(agent: Agent, url: string, write: Write): Promise<string> {
   const body = JSON.stringify({ query: write.query, variables: write.variables });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${write.token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const answer = await postJson(agent, new URL(url), body, { authorization: `Bearer ${write.token}` });
+  return answer.body;
 }
