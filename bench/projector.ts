@@ -36,19 +36,15 @@ import {
 } from '@gx/schema/testing';
 import { sql } from 'drizzle-orm';
 import { bareClient, inFlight } from './lib/officialClient.js';
+import { flag, numberOption } from './lib/options.js';
 import { type Figure, report } from './lib/report.js';
 import { BenchStack, processCpuSeconds } from './lib/stack.js';
 import { round, summarize } from './lib/stats.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const backlogSize = option('backlog', 50_000);
-const singleCount = option('single', 5_000);
-const eventsPerSecond = option('rate', 500);
-const latencySeconds = option('seconds', 30);
+const backlogSize = numberOption('backlog', 50_000);
+const singleCount = numberOption('single', 5_000);
+const eventsPerSecond = numberOption('rate', 500);
+const latencySeconds = numberOption('seconds', 30);
 const batchTimeoutMs = 20;
 const userCount = 1_000;
 const batchSize = 100;
@@ -223,9 +219,7 @@ try {
   // 3. Catch-up: a projector started on the backlog.
   noteLoad('beforeCatchUp');
   const started = performance.now();
-  const projector = args.includes('--profile')
-    ? await profiledProjector()
-    : await stack.startService('projector');
+  const projector = flag('profile') ? await profiledProjector() : await stack.startService('projector');
   const cpuAtStart = processCpuSeconds(projector.child.pid!);
   for (;;) {
     const [row] = await db.execute<{ open: number }>(
