@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Account, LOGIN, registrationInput } from '../../test/support/accounts.js';
+import { type Account, logIn, registrationInput } from '../../test/support/accounts.js';
 import { followCommand, type ReceivedState } from '../../test/support/followCommand.js';
-import { request } from '../../test/support/graphql.js';
 import { type FollowingClient, followingClient, sendMutation } from './graphqlClient.js';
 import { adminEmail } from './supervisedPipeline.js';
 
@@ -156,28 +155,12 @@ export class MixedLoad {
 
   /** Registers, follows the registration to PROJECTED and logs in. */
   async #signUp(email = `member-${randomUUID()}@faults.example.com`): Promise<Account> {
-    const { apiUrl } = this.#options;
     const input = registrationInput({ email });
     const command = await this.#send('REGISTER', input, undefined, this.#nextAnonymous());
     if (command?.states.at(-1)?.status !== 'PROJECTED') {
       throw new Error(`sign-up of ${email} ended ${JSON.stringify(command?.states.at(-1) ?? 'unaccepted')}`);
     }
-    const { login } = await request<{ login: { accessToken: string } }>(apiUrl, LOGIN, {
-      input: { email, password: input.password },
-    });
-    const { wallet } = await request<{ wallet: { id: string } }>(
-      apiUrl,
-      '{ wallet { id } }',
-      {},
-      login.accessToken,
-    );
-    return {
-      profileId: command.profileId,
-      walletId: wallet.id,
-      email,
-      password: input.password,
-      accessToken: login.accessToken,
-    };
+    return logIn(this.#options.apiUrl, command.profileId, email, input.password);
   }
 
   /** Registrations are followed without a token, spread over a few connections (each caps its subscriptions). */

@@ -74,8 +74,18 @@ export async function signUp(apiUrl: string, overrides: Record<string, unknown> 
   const input = registrationInput(overrides);
   const receipt = await send(apiUrl, REGISTER, input);
   await untilTerminal(apiUrl, receipt.commandId);
+  return logIn(apiUrl, receipt.profileId, input.email, input.password);
+}
+
+/** Logs a projected registration in and reads its wallet. */
+export async function logIn(
+  apiUrl: string,
+  profileId: string,
+  email: string,
+  password: string,
+): Promise<Account> {
   const { login } = await request<{ login: { accessToken: string } }>(apiUrl, LOGIN, {
-    input: { email: input.email, password: input.password },
+    input: { email, password },
   });
   const { wallet } = await request<{ wallet: { id: string } }>(
     apiUrl,
@@ -83,11 +93,5 @@ export async function signUp(apiUrl: string, overrides: Record<string, unknown> 
     {},
     login.accessToken,
   );
-  return {
-    profileId: receipt.profileId,
-    walletId: wallet.id,
-    email: input.email,
-    password: input.password,
-    accessToken: login.accessToken,
-  };
+  return { profileId, walletId: wallet.id, email, password, accessToken: login.accessToken };
 }
