@@ -6,30 +6,20 @@ import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './
 import { type Caller, requireViewer, type Services } from './context.js';
 import type { ProfileFields } from './hmac.js';
 import { parseId, parseInput, UpdateProfileInput } from './input.js';
-import { perDatabase } from './prepared.js';
+import { loadById } from './prepared.js';
 
 export type ProfileView = typeof userProfiles.$inferSelect;
 
-const profileById = perDatabase((db) =>
-  db
-    .select()
-    .from(userProfiles)
-    .where(eq(userProfiles.id, sql.placeholder('id')))
-    .prepare('profile_by_id'),
+/** Profiles by id, in one query (DataLoader batch). */
+export const loadProfiles = loadById(
+  (db) =>
+    db
+      .select()
+      .from(userProfiles)
+      .where(eq(userProfiles.id, sql.placeholder('id')))
+      .prepare('profile_by_id'),
+  (db, ids) => db.select().from(userProfiles).where(inArray(userProfiles.id, ids)),
 );
-
-/** Profiles by id, in one query (DataLoader batch); a single one (`me`) through a prepared statement. */
-export async function loadProfiles(db: Db, ids: readonly string[]): Promise<Map<string, ProfileView>> {
-  if (ids.length === 0) return new Map();
-  const rows =
-    ids.length === 1
-      ? await profileById(db).execute({ id: ids[0] })
-      : await db
-          .select()
-          .from(userProfiles)
-          .where(inArray(userProfiles.id, [...ids]));
-  return new Map(rows.map((row) => [row.id, row]));
-}
 
 /** Roles by profile id, from the credentials, in one query. */
 export async function loadRoles(db: Db, ids: readonly string[]): Promise<Map<string, Role>> {

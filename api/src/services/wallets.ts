@@ -6,7 +6,7 @@ import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './
 import { type Caller, requireViewer, type Services } from './context.js';
 import { MintInput, parseInput, TransferInput } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
-import { perDatabase } from './prepared.js';
+import { loadById, perDatabase } from './prepared.js';
 
 export interface WalletView {
   id: string;
@@ -28,14 +28,6 @@ export interface TransactionView {
 
 const walletColumns = { id: wallets.id, balance: wallets.balance, updatedAt: wallets.updatedAt };
 
-const walletById = perDatabase((db) =>
-  db
-    .select(walletColumns)
-    .from(wallets)
-    .where(eq(wallets.id, sql.placeholder('id')))
-    .prepare('wallet_by_id'),
-);
-
 const walletOfProfile = perDatabase((db) =>
   db
     .select(walletColumns)
@@ -44,18 +36,16 @@ const walletOfProfile = perDatabase((db) =>
     .prepare('wallet_of_profile'),
 );
 
-/** Wallets by id, in one query (DataLoader batch); a single one through a prepared statement. */
-export async function loadWallets(db: Db, ids: readonly string[]): Promise<Map<string, WalletView>> {
-  if (ids.length === 0) return new Map();
-  const rows =
-    ids.length === 1
-      ? await walletById(db).execute({ id: ids[0] })
-      : await db
-          .select(walletColumns)
-          .from(wallets)
-          .where(inArray(wallets.id, [...ids]));
-  return new Map(rows.map((row) => [row.id, row]));
-}
+/** Wallets by id, in one query (DataLoader batch). */
+export const loadWallets = loadById(
+  (db) =>
+    db
+      .select(walletColumns)
+      .from(wallets)
+      .where(eq(wallets.id, sql.placeholder('id')))
+      .prepare('wallet_by_id'),
+  (db, ids) => db.select(walletColumns).from(wallets).where(inArray(wallets.id, ids)),
+);
 
 /** `wallet`: the caller's. */
 export async function getOwnWallet(services: Services, caller: Caller): Promise<WalletView | null> {
