@@ -57,10 +57,16 @@ export async function readCheckpoint(db: Executor, name: string): Promise<Positi
   return toPosition(row);
 }
 
-/** The checkpoint's position, or undefined when it does not exist; nothing is created. */
-export async function findCheckpoint(db: Executor, name: string): Promise<Position | undefined> {
-  const [row] = await db.select().from(projectorCheckpoints).where(eq(projectorCheckpoints.name, name));
-  return row ? toPosition(row) : undefined;
+/**
+ * The checkpoint's position, or undefined when it does not exist; nothing is created. Plain SQL, so
+ * the fence can read it on a `Pipeline` too.
+ */
+export async function findCheckpoint(db: Statements, name: string): Promise<Position | undefined> {
+  const [row] = await rows<{ block_number: string; tx_id: string | null }>(
+    db,
+    sql`select block_number::text, tx_id from ${projectorCheckpoints} where name = ${name}`,
+  );
+  return row && toPosition({ blockNumber: BigInt(row.block_number), txId: row.tx_id });
 }
 
 /** Locks the checkpoint row (creating it at the beginning if needed) and returns where it stands. */
@@ -97,14 +103,5 @@ export async function advanceCheckpoint(
     returning name`,
   );
   if (moved.length > 0) return;
-  const [found] = await rows<{ block_number: string; tx_id: string | null }>(
-    tx,
-    sql`
-    select block_number::text, tx_id from ${projectorCheckpoints} where name = ${name}`,
-  );
-  throw new CheckpointMovedError(
-    name,
-    from,
-    found && toPosition({ blockNumber: BigInt(found.block_number), txId: found.tx_id }),
-  );
+  throw new CheckpointMovedError(name, from, await findCheckpoint(tx, name));
 }
