@@ -112,21 +112,29 @@ const merged = (values: unknown[]) => {
   return known.filter((v, i) => i === 0 || known[i - 1] !== v).join(' → ') || 'no sample';
 };
 
-it('kill -9 of the submitter', async () => {
-  await runScenario('kill -9 of the submitter', async (pipeline) => {
-    // a slow ledger keeps transactions in flight, so the kill leaves some submitted and unanswered
+/**
+ * Kills `service` under a slow ledger, which keeps transactions in flight: the kill leaves some
+ * submitted and unanswered, and commands whose subscriptions have not ended.
+ */
+const killUnderSlowLedger =
+  (service: 'submitter' | 'api') =>
+  async (pipeline: SupervisedPipeline): Promise<ScenarioExpectations> => {
     await pipeline.setLedgerFault({ delayMs: 1_000 });
     await sleep(3_000);
     const from = performance.now();
-    const struck = await killAndAwaitReturn(pipeline, 'submitter');
+    const struck = await killAndAwaitReturn(pipeline, service);
     await pipeline.clearLedgerFault();
     return {
-      kills: { submitter: 1 },
-      subscribersReconnect: false,
-      readiness: wentDownAndBack(['submitter'], from),
+      kills: { [service]: 1 },
+      // killing the api kills its subscribers' sockets
+      subscribersReconnect: service === 'api',
+      readiness: wentDownAndBack([service], from),
       struck,
     };
-  });
+  };
+
+it('kill -9 of the submitter', async () => {
+  await runScenario('kill -9 of the submitter', killUnderSlowLedger('submitter'));
 });
 
 it('kill -9 of the projector leader, with a second projector standing by', async () => {
@@ -153,20 +161,7 @@ it('kill -9 of the projector leader, with a second projector standing by', async
 });
 
 it('kill -9 of the api under live subscriptions', async () => {
-  await runScenario('kill -9 of the api', async (pipeline) => {
-    // a slow ledger keeps commands in flight, so the api dies under subscriptions that have not ended
-    await pipeline.setLedgerFault({ delayMs: 1_000 });
-    await sleep(3_000);
-    const from = performance.now();
-    const struck = await killAndAwaitReturn(pipeline, 'api');
-    await pipeline.clearLedgerFault();
-    return {
-      kills: { api: 1 },
-      subscribersReconnect: true,
-      readiness: wentDownAndBack(['api'], from),
-      struck,
-    };
-  });
+  await runScenario('kill -9 of the api', killUnderSlowLedger('api'));
 });
 
 it(`the ledger unavailable for ${ledgerOutageMs / 1000} s`, async () => {
