@@ -9,9 +9,15 @@ import {
   ForbiddenError,
   InvalidCredentialsError,
 } from '../errors.js';
-import { insertCommand, isUniqueViolation, type Receipt, withIdempotency } from './commands.js';
+import {
+  insertCommand,
+  isUniqueViolation,
+  type Receipt,
+  withIdempotency,
+  writeIdentity,
+} from './commands.js';
 import type { Caller, Services } from './context.js';
-import { LoginInput, parseIdempotencyKey, parseInput, RegisterInput } from './input.js';
+import { LoginInput, parseInput, RegisterInput } from './input.js';
 import type { ProfileView } from './profiles.js';
 
 export interface RegisterArgs {
@@ -38,13 +44,7 @@ const emailTaken = (services: Services, email: string) =>
  */
 export async function register(services: Services, caller: Caller, args: RegisterArgs): Promise<Receipt> {
   services.limits.write(`ip:${caller.ip}`);
-  const { idempotencyKey, ...input } = args;
-  const identity = {
-    requesterId: null,
-    idempotencyKey: parseIdempotencyKey(idempotencyKey),
-    fingerprint: services.hmacs.fingerprint('register', input),
-    correlationId: caller.correlationId,
-  };
+  const { input, identity } = writeIdentity(services, caller, 'register', args, null);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(RegisterInput, input);
     if (await emailTaken(services, valid.email)) throw new EmailTakenError();

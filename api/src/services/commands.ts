@@ -151,11 +151,36 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return false;
 }
 
+type IdempotentArgs = { idempotencyKey?: string | null | undefined };
+
+/**
+ * The idempotency identity of a write's input: the key split off, the fingerprint over the rest, so
+ * a replay with the same key and other input is told apart.
+ */
+export function writeIdentity<A extends IdempotentArgs>(
+  services: Services,
+  caller: Caller,
+  operation: string,
+  args: A,
+  requesterId: string | null,
+): { input: Omit<A, 'idempotencyKey'>; identity: WriteIdentity } {
+  const { idempotencyKey, ...input } = args;
+  return {
+    input,
+    identity: {
+      requesterId,
+      idempotencyKey: parseIdempotencyKey(idempotencyKey),
+      fingerprint: services.hmacs.fingerprint(operation, input),
+      correlationId: caller.correlationId,
+    },
+  };
+}
+
 /**
  * The start of every signed-in write: the caller (UNAUTHENTICATED without one), its write limit,
- * and the idempotency identity of its input (the key split off, the fingerprint over the rest).
+ * and its input's identity.
  */
-export function beginUserWrite<A extends { idempotencyKey?: string | null | undefined }>(
+export function beginUserWrite<A extends IdempotentArgs>(
   services: Services,
   caller: Caller,
   operation: string,
@@ -163,17 +188,7 @@ export function beginUserWrite<A extends { idempotencyKey?: string | null | unde
 ): { viewer: Viewer; input: Omit<A, 'idempotencyKey'>; identity: WriteIdentity } {
   const viewer = requireViewer(caller);
   services.limits.write(viewer.profileId);
-  const { idempotencyKey, ...input } = args;
-  return {
-    viewer,
-    input,
-    identity: {
-      requesterId: viewer.profileId,
-      idempotencyKey: parseIdempotencyKey(idempotencyKey),
-      fingerprint: services.hmacs.fingerprint(operation, input),
-      correlationId: caller.correlationId,
-    },
-  };
+  return { viewer, ...writeIdentity(services, caller, operation, args, viewer.profileId) };
 }
 
 /**
