@@ -2,6 +2,7 @@ import { channels, commands, credentials } from '@gx/db';
 import { allowedFrom, type CommandStatus, commandStatuses } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { rows, type Statements } from './statements.js';
+import { nameArray, uuidArray } from './uuidArray.js';
 
 export interface MovedCommand {
   id: string;
@@ -71,8 +72,8 @@ export async function finishCommands(
     update ${commands} c
     set status = 'PROJECTED', projected_at = now(), updated_at = now(),
         block_number = coalesce(c.block_number, (${blocks}::jsonb ->> c.id::text)::bigint)
-    where c.id = any(${sql.param(applied.map((a) => a.id))}::uuid[])
-      and c.status <> all(${sql.param(notFrom('PROJECTED'))}::text[])
+    where c.id = any(${uuidArray(applied.map((a) => a.id))}::uuid[])
+      and c.status <> all(${nameArray(notFrom('PROJECTED'))}::text[])
     returning c.id, c.created_at, c.projected_at`
       : noneProjected;
   const rejecting =
@@ -82,8 +83,8 @@ export async function finishCommands(
     set status = 'REJECTED', error_code = 'REJECTED',
         error_message = ${refusals}::jsonb -> c.id::text ->> 'reason', updated_at = now(),
         block_number = coalesce(c.block_number, (${refusals}::jsonb -> c.id::text ->> 'block')::bigint)
-    where c.id = any(${sql.param(refused.map((r) => r.id))}::uuid[])
-      and c.status <> all(${sql.param(notFrom('REJECTED'))}::text[])
+    where c.id = any(${uuidArray(refused.map((r) => r.id))}::uuid[])
+      and c.status <> all(${nameArray(notFrom('REJECTED'))}::text[])
     returning c.id`
       : noneRejected;
   // only with refusals: credentials has no index on the command id, so this scans the table
