@@ -193,8 +193,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
             },
             options.controlPort,
           );
-    if (control) started.push(() => control.close());
     if (control) {
+      started.push(() => control.close());
       await writeFile(path.join(connectionDir, 'control.json'), `${JSON.stringify({ url: control.url })}\n`);
     }
     logger.info(
