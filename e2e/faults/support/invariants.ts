@@ -186,12 +186,7 @@ async function servicesCameBack(run: ScenarioRun): Promise<Invariant> {
     ([name, kills]) => (restarts[name] ?? 0) < (kills ?? 0),
   );
   const ready = await Promise.all(
-    supervisedServices.map(async (name) => {
-      const ok = await fetch(run.pipeline.readyzUrl(name))
-        .then((r) => r.ok)
-        .catch(() => false);
-      return [name, ok] as const;
-    }),
+    supervisedServices.map(async (name) => [name, await run.pipeline.isReady(name)] as const),
   );
   const notReady = ready.filter(([, ok]) => !ok).map(([name]) => name);
   return {

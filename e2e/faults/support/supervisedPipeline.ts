@@ -125,6 +125,13 @@ export class SupervisedPipeline {
     return `http://127.0.0.1:${this.ports[name]}/readyz`;
   }
 
+  /** Whether the service's `/readyz` answers ready now (no answer counts as not ready). */
+  async isReady(name: SupervisedService): Promise<boolean> {
+    return fetch(this.readyzUrl(name))
+      .then((r) => r.ok)
+      .catch(() => false);
+  }
+
   /** `kill -9` of a service's current process; the supervisor brings it back. Returns the pid killed. */
   kill(name: SupervisedService): number {
     const pid = this.#supervisor.pid(name);
@@ -167,10 +174,7 @@ export class SupervisedPipeline {
     const deadline = Date.now() + timeoutMs;
     for (const name of names) {
       for (;;) {
-        const ok = await fetch(this.readyzUrl(name))
-          .then((r) => r.ok)
-          .catch(() => false);
-        if (ok) break;
+        if (await this.isReady(name)) break;
         if (Date.now() > deadline) {
           throw new Error(`${name} not ready within ${timeoutMs} ms\n${this.describe()}`);
         }
