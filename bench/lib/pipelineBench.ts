@@ -41,7 +41,7 @@ const TRANSFER = 'mutation($input: TransferInput!) { transfer(input: $input) { c
 const UPDATE_PROFILE = 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { commandId } }';
 
 /** 80 % transfers of 1 among the accounts, 20 % profile updates: many aggregates, few conflicts; each with its own idempotency key. */
-export const writeOf =
+const writeOf =
   (users: readonly FundedAccount[], offset: number) =>
   (i: number): Write => {
     const n = offset + i;
@@ -229,7 +229,7 @@ export async function offer(
   return result;
 }
 
-export async function waitingCommands(sql: Sql): Promise<number> {
+async function waitingCommands(sql: Sql): Promise<number> {
   const [row] = await sql<{ waiting: number }[]>`
     select count(*)::int as waiting from commands
     where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING', 'COMMITTED')`;
@@ -237,7 +237,7 @@ export async function waitingCommands(sql: Sql): Promise<number> {
 }
 
 /** The stages from the command rows' own times, in ms. */
-export async function stageBreakdown(sql: Sql, ids: readonly string[]): Promise<Record<string, Summary>> {
+async function stageBreakdown(sql: Sql, ids: readonly string[]): Promise<Record<string, Summary>> {
   const rows = await sql<{ submitted: number; committed: number; projected: number }[]>`
     select extract(epoch from submitted_at - created_at)::float8 * 1000 as submitted,
       extract(epoch from committed_at - submitted_at)::float8 * 1000 as committed,
