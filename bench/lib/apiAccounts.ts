@@ -11,7 +11,7 @@ export interface ApiAccount {
   accessToken: string;
 }
 
-export const benchPassword = 'correct horse battery staple';
+const benchPassword = 'correct horse battery staple';
 
 /** A registration nobody made before (`register` refuses a known e-mail). */
 export const registrationInput = (tag: string) => ({
@@ -23,9 +23,8 @@ export const registrationInput = (tag: string) => ({
   accountType: 'INDIVIDUAL',
 });
 
-export const REGISTER =
-  'mutation($input: RegisterInput!) { register(input: $input) { commandId profileId } }';
-export const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { accessToken } }';
+const REGISTER = 'mutation($input: RegisterInput!) { register(input: $input) { commandId profileId } }';
+const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { accessToken } }';
 
 /**
  * Accounts made through the api: `register`, then the registrations projected by the projector's
@@ -38,17 +37,7 @@ export async function createAccounts(
   logger: Logger,
 ): Promise<ApiAccount[]> {
   const inputs = Array.from({ length: count }, () => registrationInput('user'));
-  const receipts: { commandId: string; profileId: string }[] = [];
-  await inFlight(count, 8, async (i) => {
-    const data = await graphqlPost<{ register: { commandId: string; profileId: string } }>(
-      graphqlUrl,
-      REGISTER,
-      {
-        input: inputs[i],
-      },
-    );
-    receipts[i] = data.register;
-  });
+  const receipts = await registerAll(graphqlUrl, inputs);
   for (let i = 0; i < count; i += 500) {
     await projectBlock(
       db,
@@ -56,13 +45,42 @@ export async function createAccounts(
       logger,
     );
   }
-  const accounts: ApiAccount[] = [];
-  await inFlight(count, 8, async (i) => {
+  const tokens = await logInAll(graphqlUrl, inputs);
+  return inputs.map(({ email }, i) => ({
+    profileId: receipts[i]!.profileId,
+    email,
+    accessToken: tokens[i]!,
+  }));
+}
+
+type RegistrationInput = ReturnType<typeof registrationInput>;
+
+/** `register` for every input, 8 at a time; the receipts in the inputs' order. */
+export async function registerAll(
+  graphqlUrl: string,
+  inputs: readonly RegistrationInput[],
+): Promise<{ commandId: string; profileId: string }[]> {
+  const receipts: { commandId: string; profileId: string }[] = [];
+  await inFlight(inputs.length, 8, async (i) => {
+    const data = await graphqlPost<{ register: { commandId: string; profileId: string } }>(
+      graphqlUrl,
+      REGISTER,
+      { input: inputs[i] },
+    );
+    receipts[i] = data.register;
+  });
+  return receipts;
+}
+
+/** `login` for every (projected) registration, 8 at a time; the access tokens in the inputs' order. */
+export async function logInAll(graphqlUrl: string, inputs: readonly RegistrationInput[]): Promise<string[]> {
+  const tokens: string[] = [];
+  await inFlight(inputs.length, 8, async (i) => {
     const { email, password } = inputs[i]!;
     const data = await graphqlPost<{ login: { accessToken: string } }>(graphqlUrl, LOGIN, {
       input: { email, password },
     });
-    accounts[i] = { profileId: receipts[i]!.profileId, email, accessToken: data.login.accessToken };
+    tokens[i] = data.login.accessToken;
   });
-  return accounts;
+  return tokens;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sql } from '@gx/db';
-import { benchPassword, LOGIN, REGISTER, registrationInput } from './apiAccounts.js';
+import { logInAll, registerAll, registrationInput } from './apiAccounts.js';
 import { graphqlPost } from './graphqlPost.js';
 import { inFlight } from './officialClient.js';
 
@@ -32,27 +32,13 @@ export async function fundedAccounts(
     { ...registrationInput('admin'), email: adminEmail },
     ...Array.from({ length: count }, () => registrationInput('user')),
   ];
-  const registered: { commandId: string; profileId: string }[] = [];
-  await inFlight(inputs.length, 8, async (i) => {
-    const data = await graphqlPost<{ register: { commandId: string; profileId: string } }>(
-      graphqlUrl,
-      REGISTER,
-      { input: inputs[i] },
-    );
-    registered[i] = data.register;
-  });
+  const registered = await registerAll(graphqlUrl, inputs);
   await untilTerminal(
     sql,
     registered.map((r) => r.commandId),
     120_000,
   );
-  const tokens: string[] = [];
-  await inFlight(inputs.length, 8, async (i) => {
-    const data = await graphqlPost<{ login: { accessToken: string } }>(graphqlUrl, LOGIN, {
-      input: { email: inputs[i]!.email, password: benchPassword },
-    });
-    tokens[i] = data.login.accessToken;
-  });
+  const tokens = await logInAll(graphqlUrl, inputs);
   const accounts = registered.map((r, i) => ({ profileId: r.profileId, accessToken: tokens[i]! }));
   const [admin, ...users] = accounts as [FundedAccount, ...FundedAccount[]];
   const mints: string[] = [];
