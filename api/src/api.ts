@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, createListener, type Database } from '@gx/db';
-import { createLogger, type Logger } from '@gx/runtime';
+import { type Logger, serviceLogger } from '@gx/runtime';
 import { PasswordHasher } from './auth/passwords.js';
 import { RefreshTokens } from './auth/refreshTokens.js';
 import { AccessTokens } from './auth/tokens.js';
@@ -79,9 +79,7 @@ function urlHost(host: string): string {
 export async function startApi(options: StartApiOptions = {}): Promise<RunningApi> {
   const env = options.config ?? parseApiConfig(options.env ?? process.env);
   const settings = resolveSettings(env);
-  const logger =
-    options.logger ??
-    createLogger({ service: 'api', level: env.LOG_LEVEL, format: env.LOG_FORMAT, nodeEnv: env.NODE_ENV });
+  const logger = options.logger ?? serviceLogger('api', env);
   const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
   if (!databaseUrl) throw new Error('startApi: no database (pass databaseUrl or set DATABASE_URL)');
 
