@@ -56,7 +56,7 @@ const onlyInflight64 = flag('only-64');
 const devnetNodeFlags = args
   .filter((arg) => arg.startsWith('--devnet-node-flags='))
   .flatMap((arg) => arg.slice('--devnet-node-flags='.length).split(' '));
-const report: Record<string, unknown> = { txs, longRun, batchTimeoutMs: 20, batchSize: 500 };
+const report: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeoutMs: 20, batchSize: 500 };
 
 {
   const devnet = await startDevnetProcess(profile);
