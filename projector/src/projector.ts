@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Database, readLag } from '@gx/db';
+import { type Database, Pipeline, readLag } from '@gx/db';
 import { arrivedTogether, type Ledger } from '@gx/fabric';
 import type { Logger, Readiness } from '@gx/runtime';
 import {
@@ -15,7 +15,6 @@ import { transactionGroups } from './groups.js';
 import { LeaderLock } from './leader.js';
 import type { ProjectorMetrics } from './metrics.js';
 import { projectEvents } from './project.js';
-import { Pipeline } from './sql/statements.js';
 import type { UnpackedEvent } from './unpack.js';
 
 export interface ProjectorOptions {

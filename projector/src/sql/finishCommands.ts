@@ -1,8 +1,7 @@
-import { channels, commands, credentials } from '@gx/db';
+import { channels, commands, credentials, nameArray, uuidArray } from '@gx/db';
 import { allowedFrom, type CommandStatus, commandStatuses } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { rows, type Statements } from './statements.js';
-import { nameArray, uuidArray } from './uuidArray.js';
 
 export interface MovedCommand {
   id: string;

@@ -1,10 +1,9 @@
-import { commands, kycVerifications, userProfiles, wallets } from '@gx/db';
+import { commands, kycVerifications, userProfiles, uuidArray, wallets } from '@gx/db';
 import type { KycStatus } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import type { CommandRecord } from '../handlers/index.js';
 import type { KycRow, ProfileRow, WalletRow } from '../model/rows.js';
 import { rows, type Statements } from './statements.js';
-import { uuidArray } from './uuidArray.js';
 
 export interface GroupRows {
   /** The command rows behind the events, by id: personal fields and acceptance times. */

@@ -1,8 +1,9 @@
-import { connect, projectionErrors } from '@gx/db';
-import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pipeline } from './statements.js';
+import { connect } from './connection.js';
+import { Pipeline } from './pipeline.js';
+import { projectionErrors } from './tables/index.js';
+import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
 let database: TestDatabase;
 beforeAll(async () => {

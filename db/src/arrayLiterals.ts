@@ -1,6 +1,6 @@
 /**
- * A Postgres array literal of command ids, bound as one parameter (drizzle would expand a JS array
- * into a list of parameters). The ids come from validated events (`z.uuid()`), so they need no quoting.
+ * A Postgres array literal of ids, bound as one parameter (drizzle would expand a JS array
+ * into a list of parameters). Each id is checked to be a uuid, so none needs quoting.
  */
 export function uuidArray(ids: readonly string[]): string {
   for (const id of ids) {
