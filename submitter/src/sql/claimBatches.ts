@@ -66,12 +66,16 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
            limit ${Math.min(freeSlots * maxBatch * 2, 5_000)}
              for update skip locked
         ), in_flight as (
-          select aggregate_id, array_agg(seq order by seq) as seqs
-            from commands
-           where aggregate_id in (select aggregate_id from candidates)
-             and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-             and seq <= (select max(seq) from candidates)
-           group by aggregate_id
+          -- per aggregate, so each is one probe of the (aggregate_id, seq) index however long the queue
+          select a.aggregate_id, f.seqs
+            from (select distinct aggregate_id from candidates) a
+            cross join lateral (
+              select array_agg(seq order by seq) as seqs
+                from commands
+               where aggregate_id = a.aggregate_id
+                 and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+                 and seq <= (select max(seq) from candidates)
+            ) f
         )
         select c.id, c.seq, c.type, c.status, c.aggregate_id as "aggregateId", c.touches, c.payload,
                c.attempts, c.ledger_tx_id as "ledgerTxId", c.correlation_id as "correlationId",
