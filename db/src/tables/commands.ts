@@ -69,7 +69,12 @@ export const commands = pgTable(
     index('commands_aggregate_in_flight_idx')
       .on(t.aggregateId, t.seq)
       .where(sql`${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),
-    index('commands_stale_lease_idx').on(t.lockedAt).where(sql`${t.lockedBy} is not null`),
+    // Leases held on commands in flight: the claim's busy keys and the stale-lease sweep. Both of
+    // their predicates are in the index's, so the claim's prepared statement keeps this plan
+    // whatever the statistics were when its generic plan was chosen.
+    index('commands_leased_idx')
+      .on(t.lockedAt)
+      .where(sql`${t.lockedBy} is not null and ${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),
     index('commands_requester_idx').on(t.requesterId, t.seq),
     index('commands_status_idx').on(t.status, t.seq),
     index('commands_ledger_tx_idx').on(t.ledgerTxId),

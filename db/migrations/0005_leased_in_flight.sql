@@ -1,0 +1,2 @@
+DROP INDEX "commands_stale_lease_idx";--> statement-breakpoint
+CREATE INDEX "commands_leased_idx" ON "commands" USING btree ("locked_at") WHERE "commands"."locked_by" is not null and "commands"."status" in ('ACCEPTED', 'SUBMITTED', 'RETRYING');
