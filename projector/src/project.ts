@@ -7,7 +7,7 @@ import { type ReadModelKeys, ReadModelTransaction } from './model/readModelTrans
 import { type FinishedCommands, finishCommands, type MovedCommand } from './sql/finishCommands.js';
 import { loadGroup } from './sql/loadGroup.js';
 import { type QuarantinedEvent, recordProjectionErrors } from './sql/recordProjectionErrors.js';
-import type { Statements } from './sql/statements.js';
+import { prepared, type Statements } from './sql/statements.js';
 import type { UnpackedEvent } from './unpack.js';
 
 export interface ProjectOptions {
@@ -170,6 +170,6 @@ function refusedOnly<R extends { id: string }>(
 function openTransaction(pipeline: Pipeline): Promise<unknown> {
   return Promise.all([
     pipeline.begin(),
-    pipeline.execute(sql`select set_config('synchronous_commit', 'off', true)`),
+    pipeline.execute(sql`select set_config('synchronous_commit', 'off', true)`, prepared),
   ]);
 }

@@ -1,6 +1,6 @@
 import { projectionErrors } from '@gx/db';
 import { sql } from 'drizzle-orm';
-import type { Statements } from './statements.js';
+import { prepared, type Statements } from './statements.js';
 
 export interface QuarantinedEvent {
   blockNumber: bigint;
@@ -25,11 +25,14 @@ export async function recordProjectionErrors(
       reason: withoutNul(q.reason),
     })),
   );
-  await tx.execute(sql`
+  await tx.execute(
+    sql`
     insert into ${projectionErrors} (block_number, tx_id, event_name, payload, reason)
     select block_number, tx_id, event_name, payload, reason
     from jsonb_to_recordset(${json}::jsonb)
-      as v(block_number bigint, tx_id text, event_name text, payload text, reason text)`);
+      as v(block_number bigint, tx_id text, event_name text, payload text, reason text)`,
+    prepared,
+  );
 }
 
 /** Postgres text (and jsonb) cannot hold NUL: keep it visible as an escape. */

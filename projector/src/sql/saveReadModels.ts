@@ -1,7 +1,7 @@
 import { kycVerifications, transactions, userProfiles, wallets } from '@gx/db';
 import { sql } from 'drizzle-orm';
 import type { KycRow, ProfileRow, TransactionRow, WalletRow } from '../model/rows.js';
-import type { Statements } from './statements.js';
+import { prepared, type Statements } from './statements.js';
 
 /**
  * Writes a group's read-model changes in one statement: an upsert per table with the final rows
@@ -72,7 +72,8 @@ export async function saveReadModels(
       created_at: t.createdAt,
     })),
   );
-  await tx.execute(sql`
+  await tx.execute(
+    sql`
     with saved_profiles as (
       insert into ${userProfiles} (id, wallet_id, email, first_name, last_name, country, account_type, status,
         kyc_status, profile_hash, created_at, updated_at)
@@ -108,5 +109,7 @@ export async function saveReadModels(
       fabric_tx_id text, block_number bigint, direction text, amount numeric, counterparty_profile_id uuid,
       counterparty_wallet_id uuid, memo text, created_at timestamptz)
     order by position
-    on conflict (command_id, direction) do nothing`);
+    on conflict (command_id, direction) do nothing`,
+    prepared,
+  );
 }
