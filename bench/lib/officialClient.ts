@@ -2,9 +2,13 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { type Contract, connect, type Gateway, signers } from '@hyperledger/fabric-gateway';
+import { nativeSigning } from '@gx/fabric';
+import { type Contract, connect, type Gateway } from '@hyperledger/fabric-gateway';
 
-/** The bare official client on a connection folder: the baseline our wrappers are measured against. */
+/**
+ * The bare official client on a connection folder: the baseline our wrappers are measured against.
+ * It signs as they do (`nativeSigning`), so a comparison measures our work, not the signer.
+ */
 export function bareClient(connectionDir: string): {
   gateway: Gateway;
   /** A contract of the chaincode by name; without one, the chaincode's default contract. */
@@ -25,7 +29,7 @@ export function bareClient(connectionDir: string): {
   const gateway = connect({
     client,
     identity: { mspId: profile.mspId, credentials: file('client-cert.pem') },
-    signer: signers.newPrivateKeySigner(createPrivateKey(file('client-key.pem'))),
+    ...nativeSigning(createPrivateKey(file('client-key.pem'))),
   });
   const network = gateway.getNetwork(profile.channel);
   return {

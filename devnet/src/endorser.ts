@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import { signLowS } from '@gx/runtime';
 import type { ChaincodeRunner } from './chaincodeRunner.js';
-import { signLowS } from './crypto/ecdsa.js';
 import type { EndorsedTx } from './endorsementCache.js';
 import type { Msp } from './msp.js';
 import type { UnpackedProposal } from './proposal.js';

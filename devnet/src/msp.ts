@@ -1,6 +1,6 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
+import { verifyLowS } from '@gx/runtime';
 import { msp } from '@hyperledger/fabric-protos';
-import { verifyLowS } from './crypto/ecdsa.js';
 
 /** A creator the organisation's MSP recognises: a certificate its CA issued, for its MSP id. */
 export interface Identity {

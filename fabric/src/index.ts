@@ -15,4 +15,5 @@ export {
   type PreparedTransaction,
 } from './ledger.js';
 export { type BreakerState, breakerStates } from './metrics.js';
+export { nativeSigning } from './nativeSigning.js';
 export { validationCode, validationCodeName } from './validationCodes.js';

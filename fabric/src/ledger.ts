@@ -13,7 +13,6 @@ import {
   EndorseError,
   type Gateway,
   type Network,
-  signers,
 } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import type { Registry } from 'prom-client';
@@ -24,6 +23,7 @@ import type { ConnectionProfile } from './connectionProfile.js';
 import { ChaincodeRejectedError, LedgerConflictError } from './errors.js';
 import { type LedgerEvents, readEvents } from './events.js';
 import { type BreakerState, ledgerMetrics } from './metrics.js';
+import { nativeSigning } from './nativeSigning.js';
 import { checkResults, parseResults } from './results.js';
 import { validationCode, validationCodeName } from './validationCodes.js';
 
@@ -98,7 +98,7 @@ export class Ledger {
     this.#gateway = connect({
       client: this.#client,
       identity: { mspId: profile.mspId, credentials: profile.clientCertPem },
-      signer: signers.newPrivateKeySigner(profile.clientKey),
+      ...nativeSigning(profile.clientKey),
       evaluateOptions: deadline(this.#deadlines.evaluateMs),
       endorseOptions: deadline(this.#deadlines.endorseMs),
       submitOptions: deadline(this.#deadlines.submitMs),

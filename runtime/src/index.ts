@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './ecdsa.js';
 export * from './logger.js';
 export * from './opsServer.js';
 export * from './paths.js';
