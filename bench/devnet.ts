@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { bareClient } from './lib/officialClient.js';
 import { flag, numberOption } from './lib/options.js';
+import { type Figure, report } from './lib/report.js';
 
 const devnetDir = fileURLToPath(new URL('../devnet/', import.meta.url));
 
@@ -56,7 +57,7 @@ const onlyInflight64 = flag('only-64');
 const devnetNodeFlags = args
   .filter((arg) => arg.startsWith('--devnet-node-flags='))
   .flatMap((arg) => arg.slice('--devnet-node-flags='.length).split(' '));
-const report: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeoutMs: 20, batchSize: 500 };
+const scenarios: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeoutMs: 20, batchSize: 500 };
 
 {
   const devnet = await startDevnetProcess(profile);
@@ -66,13 +67,12 @@ const report: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeout
   const before = await devnet.status();
   const load = await runLoad(client.contract, 64, txs);
   const after = await devnet.status();
-  report.inflight64 = summarize(load, before, after);
+  scenarios.inflight64 = summarize(load, before, after);
 
   if (onlyInflight64) {
     client.close();
     await devnet.stop();
-    printTable(report);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    finish(scenarios);
     process.exit(0);
   }
 
@@ -82,7 +82,7 @@ const report: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeout
   const seconds = (performance.now() - startedAt) / 1000;
   const twoAfter = await devnet.status();
   const committed = workers.reduce((sum, w) => sum + w.committed, 0);
-  report.twoClients = {
+  scenarios.twoClients = {
     load: '2 client processes × 64 in flight',
     committed,
     failed: workers.reduce((sum, w) => sum + w.failed, 0),
@@ -92,7 +92,7 @@ const report: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeout
   };
 
   const single = await runLoad(client.contract, 1, 300);
-  report.inflight1 = {
+  scenarios.inflight1 = {
     load: '1 in flight',
     committed: single.committed,
     txPerSecond: round(single.committed / single.seconds),
@@ -127,13 +127,61 @@ if (longRun > 0) {
     });
     process.stderr.write(`long run: ${done} committed, devnet RSS ${mb(status.process.memory.rss)} MB\n`);
   }
-  report.longRun = { load: '64 in flight', samples };
+  scenarios.longRun = { load: '64 in flight', samples };
   client.close();
   await devnet.stop();
 }
 
-printTable(report);
-process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+finish(scenarios);
+
+/** Prints the scenarios, then the suite's figures, written to bench/results like every suite's. */
+function finish(result: Record<string, unknown>): void {
+  printTable(result);
+  type Scenario = { load: string; committed: number; txPerSecond: number; devnetCpuMsPerTx?: number };
+  const figures: Figure[] = [];
+  const inflight64 = result.inflight64 as (Scenario & { clientCpuMsPerTx: number }) | undefined;
+  if (inflight64) {
+    figures.push({
+      figure: 'devnet CPU per committed transaction, ms',
+      value: String(inflight64.devnetCpuMsPerTx),
+      target: '≤ 2',
+      load: `${inflight64.load}, ${inflight64.committed} CreateUser; the client's own CPU: ${inflight64.clientCpuMsPerTx} ms/tx`,
+    });
+    figures.push({
+      figure: 'committed transactions/s, official client',
+      value: String(inflight64.txPerSecond),
+      load: inflight64.load,
+    });
+  }
+  const two = result.twoClients as Scenario | undefined;
+  if (two) {
+    figures.push({
+      figure: 'committed transactions/s, two client processes',
+      value: `${two.txPerSecond} (devnet ${two.devnetCpuMsPerTx} ms CPU/tx)`,
+      load: two.load,
+    });
+  }
+  const single = result.inflight1 as (Scenario & { latencyMs: { median: number; p99: number } }) | undefined;
+  if (single) {
+    figures.push({
+      figure: 'commit latency, 1 in flight, ms',
+      value: `p50 ${single.latencyMs.median}, p99 ${single.latencyMs.p99}`,
+      target: `p50 within 10 ms of the ${result.batchTimeoutMs} ms batch timeout`,
+      load: `${single.committed} transactions, one at a time`,
+    });
+  }
+  const long = result.longRun as { samples: { committed: number; rssMb: number }[] } | undefined;
+  if (long) {
+    const rss = long.samples.slice(1).map((s) => s.rssMb);
+    figures.push({
+      figure: 'devnet RSS over the long run, MB',
+      value: `${rss[0]} after the first 10,000, then ${Math.min(...rss)}–${Math.max(...rss)}`,
+      target: 'flat',
+      load: `${long.samples.at(-1)?.committed} transactions, 64 in flight`,
+    });
+  }
+  report('devnet', figures, result);
+}
 
 async function runLoad(contract: Contract, inflight: number, count: number): Promise<LoadResult> {
   const latenciesMs: number[] = [];
