@@ -3,6 +3,9 @@ import type { Logger } from '@gx/runtime';
 import { applyOutcomes, type Outcomes } from './sql/applyOutcomes.js';
 import { recordSubmissions, type Submission } from './sql/recordSubmissions.js';
 
+/** Two: a group's commit waits for its WAL flush, and the next group need not wait behind it. */
+const concurrentWrites = 2;
+
 interface Pending<T> {
   item: T;
   resolve(): void;
@@ -21,8 +24,8 @@ export class StatusWriter {
   readonly #logger: Logger;
   #submissions: Pending<Submission>[] = [];
   #outcomes: Pending<Outcomes>[] = [];
-  #flushing: Promise<void> | undefined;
   #scheduled = false;
+  #writing = 0;
 
   constructor(db: Db, workerId: string, logger: Logger) {
     this.#db = db;
@@ -48,15 +51,32 @@ export class StatusWriter {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // Let what arrives in the same turn of the event loop join, and wait for a write under way.
+    // Let what arrives in the same turn of the event loop join.
     setImmediate(() => {
-      const previous = this.#flushing ?? Promise.resolve();
-      this.#flushing = previous.then(() => this.#flush());
+      this.#scheduled = false;
+      this.#startWrites();
     });
   }
 
+  /**
+   * Up to `concurrentWrites` groups are written at once (on separate connections): what waits for a
+   * write under way is the next group. Each command's writes still come one after another (its
+   * outcome is settled only once its submission is recorded), so concurrent groups never hold the
+   * same rows.
+   */
+  #startWrites(): void {
+    while (this.#writing < concurrentWrites && this.#submissions.length + this.#outcomes.length > 0) {
+      this.#writing += 1;
+      void this.#flush()
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'status write failed'))
+        .finally(() => {
+          this.#writing -= 1;
+          this.#startWrites();
+        });
+    }
+  }
+
   async #flush(): Promise<void> {
-    this.#scheduled = false;
     const submissions = this.#submissions;
     const outcomes = this.#outcomes;
     this.#submissions = [];
