@@ -29,6 +29,16 @@ interface Status {
   process: { cpu: { user: number; system: number }; memory: { rss: number; heapUsed: number } };
 }
 
+interface LongRunSample {
+  committed: number;
+  rssMb: number;
+  heapUsedMb: number;
+  txPerSecond: number;
+  /** Over the 10,000 transactions since the previous sample. */
+  devnetCpuMsPerTx?: number;
+  clientCpuMsPerTx?: number;
+}
+
 interface LoadResult {
   committed: number;
   failed: number;
@@ -105,12 +115,12 @@ const scenarios: Record<string, unknown> = { txs, longRunTxs: longRun, batchTime
 if (longRun > 0) {
   const devnet = await startDevnetProcess(false);
   const client = connectBare(devnet.connectionDir);
-  const samples: { committed: number; rssMb: number; heapUsedMb: number; txPerSecond: number }[] = [];
-  const first = await devnet.status();
+  const samples: LongRunSample[] = [];
+  let previous = await devnet.status();
   samples.push({
     committed: 0,
-    rssMb: mb(first.process.memory.rss),
-    heapUsedMb: mb(first.process.memory.heapUsed),
+    rssMb: mb(previous.process.memory.rss),
+    heapUsedMb: mb(previous.process.memory.heapUsed),
     txPerSecond: 0,
   });
   let done = 0;
@@ -124,7 +134,10 @@ if (longRun > 0) {
       rssMb: mb(status.process.memory.rss),
       heapUsedMb: mb(status.process.memory.heapUsed),
       txPerSecond: round(load.committed / load.seconds),
+      devnetCpuMsPerTx: round(cpuMs(previous, status) / load.committed, 3),
+      clientCpuMsPerTx: round(load.clientCpuMs / load.committed, 3),
     });
+    previous = status;
     process.stderr.write(`long run: ${done} committed, devnet RSS ${mb(status.process.memory.rss)} MB\n`);
   }
   scenarios.longRun = { load: '64 in flight', samples };
@@ -170,9 +183,22 @@ function finish(result: Record<string, unknown>): void {
       load: `${single.committed} transactions, one at a time`,
     });
   }
-  const long = result.longRun as { samples: { committed: number; rssMb: number }[] } | undefined;
+  const long = result.longRun as { samples: LongRunSample[] } | undefined;
   if (long) {
-    const rss = long.samples.slice(1).map((s) => s.rssMb);
+    const windows = long.samples.slice(1);
+    const cpu = windows.map((s) => s.devnetCpuMsPerTx ?? 0).sort((a, b) => a - b);
+    const totalCpuMs = windows.reduce(
+      (sum, s, i) => sum + (s.devnetCpuMsPerTx ?? 0) * (s.committed - long.samples[i]!.committed),
+      0,
+    );
+    const committed = long.samples.at(-1)?.committed ?? 0;
+    figures.push({
+      figure: 'devnet CPU per committed transaction over the long run, ms',
+      value: `${round(totalCpuMs / committed, 3)} (windows of 10,000: median ${cpu[Math.floor(cpu.length / 2)]}, ${cpu[0]}–${cpu.at(-1)})`,
+      target: '≤ 2',
+      load: `${committed} CreateUser, 1 client process × 64 in flight`,
+    });
+    const rss = windows.map((s) => s.rssMb);
     figures.push({
       figure: 'devnet RSS over the long run, MB',
       value: `${rss[0]} after the first 10,000, then ${Math.min(...rss)}–${Math.max(...rss)}`,
