@@ -66,7 +66,13 @@ export class LedgerStore {
 
   static async open(location: string): Promise<LedgerStore> {
     await mkdir(location, { recursive: true });
-    const db = new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const db = new ClassicLevel<string, Uint8Array>(location, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'view',
+      // LevelDB's default 4 MB memtable had devnet's CPU per transaction climb with the chain
+      // (compactions): 1.8 -> 2.4 ms over 100,000 transactions; with 32 MB it stays at 1.4-1.8 ms.
+      writeBufferSize: 32 * 1024 * 1024,
+    });
     await db.open();
     const store = new LedgerStore(db);
     const stored = await db.get(chainInfoKey);
