@@ -19,7 +19,7 @@ export interface RunningSubmitter {
 /** Wires a submitter from its configuration: database, ledger, LISTEN, metrics and ops endpoints. */
 export async function startSubmitter(config: SubmitterConfig, logger: Logger): Promise<RunningSubmitter> {
   const database = await resolveDatabase(config, logger);
-  const { db, sql: pool, close } = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
+  const { db, close } = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
   const registry = new Registry();
   const ledger = await connectLedger({
     folder: config.FABRIC_CONNECTION_DIR ?? path.join(dataDir(config), 'devnet'),
@@ -35,7 +35,6 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
   const listener = config.SUBMITTER_LISTEN ? createListener(database.url, { logger }) : undefined;
   const submitter = new Submitter({
     db,
-    pool,
     ledger,
     ...(listener ? { listener } : {}),
     logger,

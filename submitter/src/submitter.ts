@@ -1,4 +1,4 @@
-import type { Db, NotificationListener, Sql } from '@gx/db';
+import type { Db, NotificationListener } from '@gx/db';
 import { channels } from '@gx/db';
 import type { Ledger } from '@gx/fabric';
 import type { Logger } from '@gx/runtime';
@@ -26,7 +26,6 @@ export interface SubmitterSettings {
  */
 export class Submitter {
   readonly #db: Db;
-  readonly #pool: Sql;
   readonly #ledger: Ledger;
   readonly #listener: NotificationListener | undefined;
   readonly #logger: Logger;
@@ -45,8 +44,6 @@ export class Submitter {
 
   constructor(deps: {
     db: Db;
-    /** The same pool as `db`: the claim pipelines its statements on a connection of its own. */
-    pool: Sql;
     ledger: Ledger;
     listener?: NotificationListener;
     logger: Logger;
@@ -54,7 +51,6 @@ export class Submitter {
     settings: SubmitterSettings;
   }) {
     this.#db = deps.db;
-    this.#pool = deps.pool;
     this.#ledger = deps.ledger;
     this.#listener = deps.listener;
     this.#logger = deps.logger;
@@ -125,7 +121,7 @@ export class Submitter {
       const freeSlots = this.#settings.maxInFlight - this.#inFlight.size;
       if (freeSlots > 0 && this.#ledger.breakerState !== 'OPEN') {
         try {
-          const batches = await claimBatches(this.#pool, {
+          const batches = await claimBatches(this.#db, {
             workerId: this.#settings.workerId,
             leaseMs: this.#settings.leaseMs,
             freeSlots,

@@ -1,8 +1,7 @@
-import { Pipeline, type Sql, uuidArray } from '@gx/db';
-import type { CommandStatus, CommandType } from '@gx/schema';
+import { type CommandStatus, type CommandType, inFlightStatuses } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { type ClaimedCommand, planBatches } from '../plan.js';
-import { millis } from './executor.js';
+import { type Executor, list, millis } from './executor.js';
 
 /** Serialises claims across workers, so two never pick the same key in the same instant. */
 const claimLockKey = 0x67785f636c61696dn;
@@ -14,7 +13,7 @@ export interface ClaimSettings {
   maxBatch: number;
 }
 
-interface CandidateRow {
+interface CandidateRow extends Record<string, unknown> {
   id: string;
   seq: string;
   type: CommandType;
@@ -25,10 +24,8 @@ interface CandidateRow {
   attempts: number;
   ledgerTxId: string | null;
   correlationId: string;
-  /** Timestamps arrive as text (drizzle sets the pool's parsers). */
+  /** Timestamps arrive as text through drizzle's execute. */
   createdAt: string;
-  /** Seqs of the aggregate's commands still in flight, up to the last candidate's. */
-  aggregateInFlight: string[];
 }
 
 /**
@@ -36,76 +33,52 @@ interface CandidateRow {
  * with this worker's id and a lease. Due commands are those waiting (ACCEPTED), due again
  * (RETRYING), or SUBMITTED and unattended (`releaseStaleLeases` hands back the claims of dead
  * workers).
- *
- * On an idle system this is the wake path, so it costs two round trips on one connection, with
- * statements prepared once: BEGIN, the lock and both reads together (PostgreSQL runs them in the
- * order sent, the lock first), then the UPDATE with COMMIT. The in-flight statuses are spelled out
- * (they are `inFlightStatuses`) because a prepared statement's generic plan can use the partial
- * indexes only for a literal list.
  */
-export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
+export async function claimBatches(db: Executor, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
-  return Pipeline.run(pool, async (tx) => {
-    const prepare = { prepare: true };
-    const [, , candidates, busy] = await Promise.all([
-      tx.begin(),
-      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepare),
-      // Each candidate comes with the in-flight seqs of its aggregate (itself included), which
-      // `planBatches` needs to keep a command behind an earlier one of its aggregate.
-      tx.execute<CandidateRow>(
-        sql`
-        with candidates as materialized (
-          select id, seq, type, status, aggregate_id, touches, payload, attempts,
-                 ledger_tx_id, correlation_id, created_at
-            from commands
-           where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-             and locked_by is null
-             and next_attempt_at <= now()
-           order by seq
-           limit ${Math.min(freeSlots * maxBatch * 2, 5_000)}
-             for update skip locked
-        ), in_flight as (
-          -- per aggregate, so each is one probe of the (aggregate_id, seq) index however long the queue
-          select a.aggregate_id, f.seqs
-            from (select distinct aggregate_id from candidates) a
-            cross join lateral (
-              select array_agg(seq order by seq) as seqs
-                from commands
-               where aggregate_id = a.aggregate_id
-                 and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-                 and seq <= (select max(seq) from candidates)
-            ) f
-        )
-        select c.id, c.seq, c.type, c.status, c.aggregate_id as "aggregateId", c.touches, c.payload,
-               c.attempts, c.ledger_tx_id as "ledgerTxId", c.correlation_id as "correlationId",
-               c.created_at as "createdAt", coalesce(f.seqs, '{}') as "aggregateInFlight"
-          from candidates c left join in_flight f using (aggregate_id)
-         order by c.seq`,
-        prepare,
-      ),
-      tx.execute<{ aggregateId: string; touches: string[] }>(
-        sql`
+  return db.transaction(async (tx) => {
+    // Sent together (postgres.js pipelines a transaction's statements; the server runs them in
+    // order, the lock first): the wake path costs round trips, not work.
+    const [, candidates, busy] = await Promise.all([
+      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`),
+      tx.execute<CandidateRow>(sql`
+        select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
+               ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
+          from commands
+         where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+           and locked_by is null
+           and next_attempt_at <= now()
+         order by seq
+         limit ${Math.min(freeSlots * maxBatch * 2, 5_000)}
+           for update skip locked`),
+      tx.execute<{ aggregateId: string; touches: string[] }>(sql`
         select aggregate_id as "aggregateId", touches
           from commands
          where locked_by is not null
            and locked_at > now() - ${millis(leaseMs)}
-           and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`,
-        prepare,
-      ),
+           and status in ${list(inFlightStatuses)}`),
     ]);
-    if (candidates.length === 0) {
-      await tx.commit();
-      return [];
-    }
+    if (candidates.length === 0) return [];
+
+    const aggregates = [...new Set(candidates.map((c) => c.aggregateId))];
+    const lastSeq = candidates.at(-1)!.seq;
+    const inFlight = await tx.execute<{ aggregateId: string; seq: string }>(sql`
+      select aggregate_id as "aggregateId", seq
+        from commands
+       where aggregate_id in ${list(aggregates)}
+         and status in ${list(inFlightStatuses)}
+         and seq <= ${lastSeq}
+       order by seq`);
 
     const inFlightSeqs = new Map<string, bigint[]>();
-    for (const row of candidates) {
-      if (!inFlightSeqs.has(row.aggregateId))
-        inFlightSeqs.set(row.aggregateId, row.aggregateInFlight.map(BigInt));
+    for (const row of inFlight) {
+      const seqs = inFlightSeqs.get(row.aggregateId) ?? [];
+      seqs.push(BigInt(row.seq));
+      inFlightSeqs.set(row.aggregateId, seqs);
     }
     const batches = planBatches({
-      candidates: candidates.map(({ aggregateInFlight: _, ...row }) => ({
+      candidates: candidates.map((row) => ({
         ...row,
         seq: BigInt(row.seq),
         createdAt: new Date(row.createdAt),
@@ -116,17 +89,11 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
       maxBatch,
     });
     const ids = batches.flat().map((c) => c.id);
-    await Promise.all([
-      ids.length > 0
-        ? tx.execute(
-            sql`
-            update commands set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
-             where id = any(${uuidArray(ids)}::uuid[])`,
-            prepare,
-          )
-        : undefined,
-      tx.commit(),
-    ]);
+    if (ids.length > 0) {
+      await tx.execute(sql`
+        update commands set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
+         where id in ${list(ids)}`);
+    }
     return batches;
   });
 }
