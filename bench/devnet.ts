@@ -29,6 +29,27 @@ interface Status {
   process: { cpu: { user: number; system: number }; memory: { rss: number; heapUsed: number } };
 }
 
+interface Scenario {
+  load: string;
+  committed: number;
+  txPerSecond: number;
+  latencyMs: { median: number; p99: number; max: number };
+  failed?: number;
+  devnetCpuMsPerTx?: number;
+  clientCpuMsPerTx?: number;
+}
+
+interface Scenarios {
+  txs: number;
+  longRunTxs: number;
+  batchTimeoutMs: number;
+  batchSize: number;
+  inflight64?: Scenario;
+  twoClients?: Scenario;
+  inflight1?: Scenario;
+  longRun?: { load: string; devnetCpuMsPerTx: number; samples: LongRunSample[] };
+}
+
 interface LongRunSample {
   committed: number;
   rssMb: number;
@@ -67,7 +88,7 @@ const onlyInflight64 = flag('only-64');
 const devnetNodeFlags = args
   .filter((arg) => arg.startsWith('--devnet-node-flags='))
   .flatMap((arg) => arg.slice('--devnet-node-flags='.length).split(' '));
-const scenarios: Record<string, unknown> = { txs, longRunTxs: longRun, batchTimeoutMs: 20, batchSize: 500 };
+const scenarios: Scenarios = { txs, longRunTxs: longRun, batchTimeoutMs: 20, batchSize: 500 };
 
 {
   const devnet = await startDevnetProcess(profile);
@@ -116,7 +137,8 @@ if (longRun > 0) {
   const devnet = await startDevnetProcess(false);
   const client = connectBare(devnet.connectionDir);
   const samples: LongRunSample[] = [];
-  let previous = await devnet.status();
+  const first = await devnet.status();
+  let previous = first;
   samples.push({
     committed: 0,
     rssMb: mb(previous.process.memory.rss),
@@ -140,7 +162,11 @@ if (longRun > 0) {
     previous = status;
     process.stderr.write(`long run: ${done} committed, devnet RSS ${mb(status.process.memory.rss)} MB\n`);
   }
-  scenarios.longRun = { load: '64 in flight', samples };
+  scenarios.longRun = {
+    load: '64 in flight',
+    devnetCpuMsPerTx: round(cpuMs(first, previous) / done, 3),
+    samples,
+  };
   client.close();
   await devnet.stop();
 }
@@ -148,11 +174,10 @@ if (longRun > 0) {
 finish(scenarios);
 
 /** Prints the scenarios, then the suite's figures, written to bench/results like every suite's. */
-function finish(result: Record<string, unknown>): void {
+function finish(result: Scenarios): void {
   printTable(result);
-  type Scenario = { load: string; committed: number; txPerSecond: number; devnetCpuMsPerTx?: number };
   const figures: Figure[] = [];
-  const inflight64 = result.inflight64 as (Scenario & { clientCpuMsPerTx: number }) | undefined;
+  const { inflight64, twoClients, inflight1, longRun: long } = result;
   if (inflight64) {
     figures.push({
       figure: 'devnet CPU per committed transaction, ms',
@@ -166,47 +191,40 @@ function finish(result: Record<string, unknown>): void {
       load: inflight64.load,
     });
   }
-  const two = result.twoClients as Scenario | undefined;
-  if (two) {
+  if (twoClients) {
     figures.push({
       figure: 'committed transactions/s, two client processes',
-      value: `${two.txPerSecond} (devnet ${two.devnetCpuMsPerTx} ms CPU/tx)`,
-      load: two.load,
+      value: `${twoClients.txPerSecond} (devnet ${twoClients.devnetCpuMsPerTx} ms CPU/tx)`,
+      load: twoClients.load,
     });
   }
-  const single = result.inflight1 as (Scenario & { latencyMs: { median: number; p99: number } }) | undefined;
-  if (single) {
+  if (inflight1) {
     figures.push({
       figure: 'commit latency, 1 in flight, ms',
-      value: `p50 ${single.latencyMs.median}, p99 ${single.latencyMs.p99}`,
+      value: `p50 ${inflight1.latencyMs.median}, p99 ${inflight1.latencyMs.p99}`,
       target: `p50 within 10 ms of the ${result.batchTimeoutMs} ms batch timeout`,
-      load: `${single.committed} transactions, one at a time`,
+      load: `${inflight1.committed} transactions, one at a time`,
     });
   }
-  const long = result.longRun as { samples: LongRunSample[] } | undefined;
   if (long) {
     const windows = long.samples.slice(1);
     const cpu = windows.map((s) => s.devnetCpuMsPerTx ?? 0).sort((a, b) => a - b);
-    const totalCpuMs = windows.reduce(
-      (sum, s, i) => sum + (s.devnetCpuMsPerTx ?? 0) * (s.committed - long.samples[i]!.committed),
-      0,
-    );
-    const committed = long.samples.at(-1)?.committed ?? 0;
+    const load = `${long.samples.at(-1)?.committed} CreateUser, 1 client process × ${long.load}`;
     figures.push({
       figure: 'devnet CPU per committed transaction over the long run, ms',
-      value: `${round(totalCpuMs / committed, 3)} (windows of 10,000: median ${cpu[Math.floor(cpu.length / 2)]}, ${cpu[0]}–${cpu.at(-1)})`,
+      value: `${long.devnetCpuMsPerTx} (windows of 10,000: median ${cpu[Math.floor(cpu.length / 2)]}, ${cpu[0]}–${cpu.at(-1)})`,
       target: '≤ 2',
-      load: `${committed} CreateUser, 1 client process × 64 in flight`,
+      load,
     });
     const rss = windows.map((s) => s.rssMb);
     figures.push({
       figure: 'devnet RSS over the long run, MB',
       value: `${rss[0]} after the first 10,000, then ${Math.min(...rss)}–${Math.max(...rss)}`,
       target: 'flat',
-      load: `${long.samples.at(-1)?.committed} transactions, 64 in flight`,
+      load,
     });
   }
-  report('devnet', figures, result);
+  report('devnet', figures, { ...result });
 }
 
 async function runLoad(contract: Contract, inflight: number, count: number): Promise<LoadResult> {
@@ -345,20 +363,12 @@ function mb(bytes: number): number {
   return round(bytes / 1024 / 1024, 1);
 }
 
-function printTable(result: Record<string, unknown>): void {
+function printTable(result: Scenarios): void {
   const rows: string[][] = [
     ['scenario', 'load', 'committed', 'tx/s', 'devnet CPU ms/tx', 'median ms', 'p99 ms'],
   ];
-  for (const key of ['inflight64', 'twoClients', 'inflight1']) {
-    const r = result[key] as
-      | {
-          load: string;
-          committed: number;
-          txPerSecond: number;
-          devnetCpuMsPerTx?: number;
-          latencyMs: { median: number; p99: number };
-        }
-      | undefined;
+  for (const key of ['inflight64', 'twoClients', 'inflight1'] as const) {
+    const r = result[key];
     if (!r) continue;
     rows.push([
       key,
@@ -373,12 +383,9 @@ function printTable(result: Record<string, unknown>): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows)
     process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}\n`);
-  const long = result.longRun as
-    | { samples: { committed: number; rssMb: number; heapUsedMb: number }[] }
-    | undefined;
-  if (long) {
+  if (result.longRun) {
     process.stdout.write('\ncommitted  devnet RSS MB  heap used MB\n');
-    for (const s of long.samples) {
+    for (const s of result.longRun.samples) {
       process.stdout.write(
         `${String(s.committed).padEnd(9)}  ${String(s.rssMb).padEnd(13)}  ${s.heapUsedMb}\n`,
       );

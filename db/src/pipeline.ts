@@ -39,7 +39,7 @@ export class Pipeline {
   begin(): Promise<unknown> {
     if (this.#state !== 'idle') throw new Error('this pipeline has begun its transaction already');
     this.#state = 'open';
-    return this.#send(sql`begin`);
+    return this.#send(sql`begin`, false);
   }
 
   /**
@@ -50,7 +50,7 @@ export class Pipeline {
    */
   execute<Row = Record<string, unknown>>(query: SQL, options: { prepare?: boolean } = {}): Promise<Row[]> {
     if (this.#state !== 'open') throw new Error(`statement issued on a pipeline that is ${this.#state}`);
-    return this.#send(query, options.prepare ?? false) as Promise<Row[]>;
+    return this.#send(query, options.prepare === true) as Promise<Row[]>;
   }
 
   /** Resolves once committed; after a failed statement PostgreSQL answers COMMIT with a rollback. */
@@ -60,7 +60,7 @@ export class Pipeline {
     return committed;
   }
 
-  #send(query: SQL, prepare = false): Promise<Record<string, unknown>[]> {
+  #send(query: SQL, prepare: boolean): Promise<Record<string, unknown>[]> {
     const { sql: text, params } = dialect.sqlToQuery(query);
     // `execute()` sends it now: a postgres.js query left alone goes out only when awaited
     return this.#connection.unsafe(text, params as never[], { prepare }).execute();
