@@ -20,12 +20,9 @@ function command(aggregateId: string, touches: string[] = [], id = `c${seq + 1n}
 }
 
 function plan(candidates: ClaimedCommand[], overrides: Partial<PlanInput> = {}) {
-  const inFlightSeqs = new Map<string, bigint[]>();
-  for (const c of candidates)
-    inFlightSeqs.set(c.aggregateId, [...(inFlightSeqs.get(c.aggregateId) ?? []), c.seq]);
   return planBatches({
     candidates,
-    inFlightSeqs,
+    blockedFrom: new Map(),
     busyKeys: new Set(),
     freeSlots: 4,
     maxBatch: 3,
@@ -64,10 +61,13 @@ describe('planBatches', () => {
     expect(batches).toEqual([[transfer.id, bobsUpdate.id]]);
   });
 
-  it('holds back an aggregate whose older command is still in flight elsewhere', () => {
-    const later = command('a');
-    const input: Partial<PlanInput> = { inFlightSeqs: new Map([['a', [later.seq - 100n, later.seq]]]) };
-    expect(plan([later], input)).toEqual([]);
+  it('holds back an aggregate from its oldest command in flight elsewhere on', () => {
+    const before = command('a');
+    const blocker = command('a');
+    const after = command('a');
+    const other = command('b');
+    const input: Partial<PlanInput> = { blockedFrom: new Map([['a', blocker.seq]]), maxBatch: 5 };
+    expect(plan([before, after, other], input)).toEqual([[before.id], [other.id]]);
   });
 
   it('never sends a key that a transaction in flight touches, and keeps that aggregate waiting', () => {

@@ -18,8 +18,11 @@ export interface ClaimedCommand {
 export interface PlanInput {
   /** Due, unclaimed commands in `seq` order. */
   candidates: readonly ClaimedCommand[];
-  /** Per aggregate of the candidates: the `seq` of every command still in flight, ascending. */
-  inFlightSeqs: ReadonlyMap<string, readonly bigint[]>;
+  /**
+   * Per aggregate: the `seq` of its oldest command in flight that is not a candidate (claimed by a
+   * worker, or waiting out a retry's backoff). Its candidates from that `seq` on wait behind it.
+   */
+  blockedFrom: ReadonlyMap<string, bigint>;
   /** Keys touched by transactions in flight right now (any worker). */
   busyKeys: ReadonlySet<string>;
   /** Fabric transactions this worker may still start. */
@@ -30,8 +33,8 @@ export interface PlanInput {
 
 /**
  * Chooses which candidates to send now and how to pack them into transactions:
- * - per aggregate, only a run of commands that starts at its oldest command in flight, in `seq`
- *   order (an earlier command still waiting elsewhere holds the rest back);
+ * - per aggregate, only the commands older than any of its commands in flight elsewhere, in `seq`
+ *   order (an earlier command claimed or backing off holds the rest back);
  * - never a key that a transaction in flight touches;
  * - commands that share a key go into one transaction, in order, where the chaincode's overlay
  *   orders them (two transactions in flight on one key would fail with an MVCC conflict);
@@ -80,19 +83,10 @@ export function planBatches(input: PlanInput): ClaimedCommand[][] {
 
 /** The candidates that may go now without overtaking an earlier command of their aggregate. */
 function inAggregateOrder(input: PlanInput): ClaimedCommand[] {
-  const byAggregate = new Map<string, ClaimedCommand[]>();
-  for (const command of input.candidates) {
-    const list = byAggregate.get(command.aggregateId) ?? [];
-    list.push(command);
-    byAggregate.set(command.aggregateId, list);
-  }
-  const allowed = new Set<string>();
-  for (const [aggregateId, commands] of byAggregate) {
-    const inFlight = input.inFlightSeqs.get(aggregateId) ?? [];
-    // The run of candidates that matches the aggregate's in-flight commands from the oldest on.
-    for (let i = 0; i < commands.length && inFlight[i] === commands[i]!.seq; i += 1) {
-      allowed.add(commands[i]!.id);
-    }
-  }
-  return input.candidates.filter((c) => allowed.has(c.id));
+  // Candidates are the oldest due commands in `seq` order, so every command of an aggregate older
+  // than a candidate is either a candidate itself or one that `blockedFrom` names.
+  return input.candidates.filter((c) => {
+    const blocked = input.blockedFrom.get(c.aggregateId);
+    return blocked === undefined || c.seq < blocked;
+  });
 }

@@ -20,6 +20,7 @@ export interface RunningSubmitter {
 export async function startSubmitter(config: SubmitterConfig, logger: Logger): Promise<RunningSubmitter> {
   const database = await resolveDatabase(config, logger);
   const { db, close } = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
+  const claims = connect(database.url, { max: 1, applicationName: 'gx-submitter-claim' });
   const registry = new Registry();
   const ledger = await connectLedger({
     folder: config.FABRIC_CONNECTION_DIR ?? path.join(dataDir(config), 'devnet'),
@@ -35,6 +36,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
   const listener = config.SUBMITTER_LISTEN ? createListener(database.url, { logger }) : undefined;
   const submitter = new Submitter({
     db,
+    claimPool: claims.sql,
     ledger,
     ...(listener ? { listener } : {}),
     logger,
@@ -69,6 +71,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
       await listener?.close();
       ledger.close();
       await close();
+      await claims.close();
       await database.stop();
     },
   };

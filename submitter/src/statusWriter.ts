@@ -84,24 +84,27 @@ export class StatusWriter {
     if (submissions.length === 0 && outcomes.length === 0) return;
     try {
       await this.#db.transaction(async (tx) => {
-        const ids: string[] = [];
-        if (submissions.length > 0)
-          ids.push(
-            ...(await recordSubmissions(
+        // Every statement goes out at once and runs in order; a lost lease fails the transaction,
+        // notices included. The ids are known up front: each write moves all of its commands.
+        const ids = [
+          ...submissions.flatMap((p) => p.item.commandIds),
+          ...outcomes.flatMap((p) => [...p.item.committed, ...p.item.rejected.map((r) => r.id)]),
+        ];
+        await Promise.all([
+          submissions.length > 0 &&
+            recordSubmissions(
               tx,
               this.#workerId,
               submissions.map((p) => p.item),
-            )),
-          );
-        if (outcomes.length > 0)
-          ids.push(
-            ...(await applyOutcomes(
+            ),
+          outcomes.length > 0 &&
+            applyOutcomes(
               tx,
               this.#workerId,
               outcomes.map((p) => p.item),
-            )),
-          );
-        await notifyCommands(tx, ids);
+            ),
+          notifyCommands(tx, ids),
+        ]);
       });
       for (const pending of [...submissions, ...outcomes]) pending.resolve();
     } catch (error) {

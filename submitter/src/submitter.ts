@@ -1,4 +1,4 @@
-import type { Db, NotificationListener } from '@gx/db';
+import type { Db, NotificationListener, Sql } from '@gx/db';
 import { channels } from '@gx/db';
 import type { Ledger } from '@gx/fabric';
 import type { Logger } from '@gx/runtime';
@@ -26,14 +26,18 @@ export interface SubmitterSettings {
  */
 export class Submitter {
   readonly #db: Db;
+  readonly #claimPool: Sql;
   readonly #ledger: Ledger;
   readonly #listener: NotificationListener | undefined;
   readonly #logger: Logger;
   readonly #metrics: SubmitterMetrics;
   readonly #settings: SubmitterSettings;
   readonly #context: BatchContext;
-  readonly #inFlight = new Set<Promise<void>>();
-  /** The commands of the batches in `#inFlight`: the claims whose leases this worker renews. */
+  /** Every batch under way, up to its outcomes' write. */
+  readonly #batches = new Set<Promise<void>>();
+  /** Batches whose Fabric transaction is in flight: what `maxInFlight` bounds. */
+  #onLedger = 0;
+  /** The commands of the batches under way: the claims whose leases this worker renews. */
   readonly #held = new Set<string>();
   #stopping = false;
   #wakeUp: (() => void) | undefined;
@@ -44,6 +48,11 @@ export class Submitter {
 
   constructor(deps: {
     db: Db;
+    /**
+     * A pool of one connection, for the claim alone: it pipelines its statements on a reserved
+     * connection, and a shared pool kept busy by the batches in flight may never have one idle.
+     */
+    claimPool: Sql;
     ledger: Ledger;
     listener?: NotificationListener;
     logger: Logger;
@@ -51,6 +60,7 @@ export class Submitter {
     settings: SubmitterSettings;
   }) {
     this.#db = deps.db;
+    this.#claimPool = deps.claimPool;
     this.#ledger = deps.ledger;
     this.#listener = deps.listener;
     this.#logger = deps.logger;
@@ -109,19 +119,19 @@ export class Submitter {
     for (const off of this.#unsubscribe) off();
     await this.#loop;
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
+    await Promise.race([Promise.allSettled([...this.#batches]), grace]);
     const released = await releaseAll(this.#db, this.#settings.workerId);
-    this.#logger.info({ released, unfinished: this.#inFlight.size }, 'submitter stopped');
+    this.#logger.info({ released, unfinished: this.#batches.size }, 'submitter stopped');
   }
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
       this.#woken = false;
       let claimedSomething = false;
-      const freeSlots = this.#settings.maxInFlight - this.#inFlight.size;
+      const freeSlots = this.#settings.maxInFlight - this.#onLedger;
       if (freeSlots > 0 && this.#ledger.breakerState !== 'OPEN') {
         try {
-          const batches = await claimBatches(this.#db, {
+          const batches = await claimBatches(this.#claimPool, {
             workerId: this.#settings.workerId,
             leaseMs: this.#settings.leaseMs,
             freeSlots,
@@ -140,7 +150,18 @@ export class Submitter {
   #launch(batch: ClaimedCommand[]): void {
     for (const command of batch) this.#held.add(command.id);
     this.#metrics.inFlight.set(this.#held.size);
-    const work: Promise<void> = processBatch(this.#context, batch)
+    this.#onLedger += 1;
+    let onLedger = true;
+    const slot = {
+      commands: batch.length,
+      release: () => {
+        if (!onLedger) return;
+        onLedger = false;
+        this.#onLedger -= 1;
+        this.wake();
+      },
+    };
+    const work: Promise<void> = processBatch({ ...this.#context, slot }, batch)
       .catch((error: unknown) => {
         this.#logger.error(
           { err: error, correlationIds: batch.map((c) => c.correlationId) },
@@ -148,12 +169,13 @@ export class Submitter {
         );
       })
       .finally(() => {
-        this.#inFlight.delete(work);
+        slot.release();
+        this.#batches.delete(work);
         for (const command of batch) this.#held.delete(command.id);
         this.#metrics.inFlight.set(this.#held.size);
         this.wake();
       });
-    this.#inFlight.add(work);
+    this.#batches.add(work);
   }
 
   #nextWake(): Promise<void> {

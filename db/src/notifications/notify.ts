@@ -15,9 +15,10 @@ export async function notify(tx: Executor, channel: Channel, payload: string): P
   await tx.execute(sql`select pg_notify(${channel}, ${payload})`);
 }
 
-/** One `gx_command` notice listing the changed command ids (more only when past the size limit). */
+/**
+ * One `gx_command` notice listing the changed command ids (more only when past the size limit),
+ * sent together: in a transaction they go out in one round trip.
+ */
 export async function notifyCommands(tx: Executor, commandIds: readonly string[]): Promise<void> {
-  for (const payload of encodeCommandNotices(commandIds)) {
-    await notify(tx, channels.command, payload);
-  }
+  await Promise.all(encodeCommandNotices(commandIds).map((payload) => notify(tx, channels.command, payload)));
 }

@@ -1,6 +1,7 @@
+import type { DbTransaction } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type Executor, list } from './executor.js';
+import { list } from './executor.js';
 
 export interface Outcomes {
   /** The committed transaction, when the outcomes come from one. */
@@ -17,39 +18,47 @@ export interface Outcomes {
  * A status the projector already moved further is left as it is. Returns the ids it settled.
  */
 export async function applyOutcomes(
-  tx: Executor,
+  /** A transaction, whose statements go out pipelined and run in the order sent. */
+  tx: DbTransaction,
   workerId: string,
   all: readonly Outcomes[],
 ): Promise<string[]> {
   const block = (o: Outcomes) => o.ledger?.blockNumber.toString() ?? null;
+  // Independent statements, sent at once (a transaction's statements are pipelined) and run in order.
+  const statements: Promise<unknown>[] = [];
   const ledgers = all.flatMap((o) => (o.ledger ? [o.ledger] : []));
   if (ledgers.length > 0) {
     const rows = sql.join(
       ledgers.map((l) => sql`(${l.transactionId}, ${l.blockNumber.toString()}::bigint)`),
       sql`, `,
     );
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       update ledger_transactions l
          set status = 'COMMITTED', validation_code = 0, block_number = v.block, updated_at = now()
         from (values ${rows}) as v(tx_id, block)
-       where l.tx_id = v.tx_id`);
+       where l.tx_id = v.tx_id`),
+    );
   }
   const committed = all.flatMap((o) => o.committed.map((id) => sql`(${id}::uuid, ${block(o)}::bigint)`));
   if (committed.length > 0) {
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       update commands c
          set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
              committed_at = now(), updated_at = now(), error_code = null, error_message = null
         from (values ${sql.join(committed, sql`, `)}) as v(id, block)
        where c.id = v.id
          and c.locked_by = ${workerId}
-         and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`);
+         and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`),
+    );
   }
   const rejected = all.flatMap((o) =>
     o.rejected.map((r) => sql`(${r.id}::uuid, ${r.reason}, ${block(o)}::bigint)`),
   );
   if (rejected.length > 0) {
-    await tx.execute(sql`
+    statements.push(
+      tx.execute(sql`
       with refused as (
         update commands c
            set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
@@ -59,13 +68,17 @@ export async function applyOutcomes(
            and c.locked_by = ${workerId}
            and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
         returning c.id, c.type)
-      delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`);
+      delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`),
+    );
   }
   const ids = all.flatMap((o) => [...o.committed, ...o.rejected.map((r) => r.id)]);
   if (ids.length > 0) {
-    await tx.execute(
-      sql`update commands set locked_by = null, locked_at = null where id in ${list(ids)} and locked_by = ${workerId}`,
+    statements.push(
+      tx.execute(
+        sql`update commands set locked_by = null, locked_at = null where id in ${list(ids)} and locked_by = ${workerId}`,
+      ),
     );
   }
+  await Promise.all(statements);
   return ids;
 }

@@ -1,7 +1,8 @@
-import { type CommandStatus, type CommandType, inFlightStatuses } from '@gx/schema';
+import { Pipeline, type Sql, uuidArray } from '@gx/db';
+import type { CommandStatus, CommandType } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { type ClaimedCommand, planBatches } from '../plan.js';
-import { type Executor, list, millis } from './executor.js';
+import { millis } from './executor.js';
 
 /** Serialises claims across workers, so two never pick the same key in the same instant. */
 const claimLockKey = 0x67785f636c61696dn;
@@ -13,7 +14,7 @@ export interface ClaimSettings {
   maxBatch: number;
 }
 
-interface CandidateRow extends Record<string, unknown> {
+interface CandidateRow {
   id: string;
   seq: string;
   type: CommandType;
@@ -24,8 +25,17 @@ interface CandidateRow extends Record<string, unknown> {
   attempts: number;
   ledgerTxId: string | null;
   correlationId: string;
-  /** Timestamps arrive as text through drizzle's execute. */
+  /** Timestamps arrive as text (drizzle sets the pool's parsers). */
   createdAt: string;
+}
+
+/** A command in flight that is not a candidate: claimed by a worker, or waiting out a backoff. */
+interface BlockerRow {
+  aggregateId: string;
+  seq: string;
+  touches: string[];
+  /** Claimed under a lease still running: its transaction may be in flight now. */
+  leased: boolean;
 }
 
 /**
@@ -33,16 +43,25 @@ interface CandidateRow extends Record<string, unknown> {
  * with this worker's id and a lease. Due commands are those waiting (ACCEPTED), due again
  * (RETRYING), or SUBMITTED and unattended (`releaseStaleLeases` hands back the claims of dead
  * workers).
+ *
+ * On an idle system this is the wake path, so it costs two round trips on one connection, with
+ * statements prepared once: BEGIN, the lock and both reads together (PostgreSQL runs them in the
+ * order sent, the lock first), then the UPDATE with COMMIT. Neither read joins the other, so each
+ * keeps one plan, on its partial index, whatever the queue's size or the table's statistics. The
+ * in-flight statuses are spelled out (they are `inFlightStatuses`) because a prepared statement's
+ * generic plan can use the partial indexes only for a literal list.
  */
-export async function claimBatches(db: Executor, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
+export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
-  return db.transaction(async (tx) => {
-    // Sent together (postgres.js pipelines a transaction's statements; the server runs them in
-    // order, the lock first): the wake path costs round trips, not work.
-    const [, candidates, busy] = await Promise.all([
-      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`),
-      tx.execute<CandidateRow>(sql`
+  return Pipeline.run(pool, async (tx) => {
+    const prepare = { prepare: true };
+    const [, , , candidates, blockers] = await Promise.all([
+      tx.begin(),
+      tx.execute(sql`set local synchronous_commit = off`, prepare),
+      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepare),
+      tx.execute<CandidateRow>(
+        sql`
         select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
                ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
           from commands
@@ -50,32 +69,40 @@ export async function claimBatches(db: Executor, settings: ClaimSettings): Promi
            and locked_by is null
            and next_attempt_at <= now()
          order by seq
-         limit ${Math.min(freeSlots * maxBatch * 2, 5_000)}
-           for update skip locked`),
-      tx.execute<{ aggregateId: string; touches: string[] }>(sql`
-        select aggregate_id as "aggregateId", touches
+         limit ${candidateWindow(freeSlots, maxBatch)}
+           for update skip locked`,
+        prepare,
+      ),
+      tx.execute<BlockerRow>(
+        sql`
+        select aggregate_id as "aggregateId", seq, touches, locked_at > now() - ${millis(leaseMs)} as leased
           from commands
          where locked_by is not null
-           and locked_at > now() - ${millis(leaseMs)}
-           and status in ${list(inFlightStatuses)}`),
+           and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+        union all
+        select aggregate_id, seq, touches, false
+          from commands
+         where status = 'RETRYING'
+           and locked_by is null
+           and next_attempt_at > now()`,
+        prepare,
+      ),
     ]);
-    if (candidates.length === 0) return [];
+    if (candidates.length === 0) {
+      await tx.commit();
+      return [];
+    }
 
-    const aggregates = [...new Set(candidates.map((c) => c.aggregateId))];
-    const lastSeq = candidates.at(-1)!.seq;
-    const inFlight = await tx.execute<{ aggregateId: string; seq: string }>(sql`
-      select aggregate_id as "aggregateId", seq
-        from commands
-       where aggregate_id in ${list(aggregates)}
-         and status in ${list(inFlightStatuses)}
-         and seq <= ${lastSeq}
-       order by seq`);
-
-    const inFlightSeqs = new Map<string, bigint[]>();
-    for (const row of inFlight) {
-      const seqs = inFlightSeqs.get(row.aggregateId) ?? [];
-      seqs.push(BigInt(row.seq));
-      inFlightSeqs.set(row.aggregateId, seqs);
+    const blockedFrom = new Map<string, bigint>();
+    const busyKeys = new Set<string>();
+    for (const row of blockers) {
+      const seq = BigInt(row.seq);
+      const oldest = blockedFrom.get(row.aggregateId);
+      if (oldest === undefined || seq < oldest) blockedFrom.set(row.aggregateId, seq);
+      if (row.leased) {
+        busyKeys.add(row.aggregateId);
+        for (const key of row.touches) busyKeys.add(key);
+      }
     }
     const batches = planBatches({
       candidates: candidates.map((row) => ({
@@ -83,17 +110,32 @@ export async function claimBatches(db: Executor, settings: ClaimSettings): Promi
         seq: BigInt(row.seq),
         createdAt: new Date(row.createdAt),
       })),
-      inFlightSeqs,
-      busyKeys: new Set(busy.flatMap((row) => [row.aggregateId, ...row.touches])),
+      blockedFrom,
+      busyKeys,
       freeSlots,
       maxBatch,
     });
     const ids = batches.flat().map((c) => c.id);
-    if (ids.length > 0) {
-      await tx.execute(sql`
-        update commands set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
-         where id in ${list(ids)}`);
-    }
+    await Promise.all([
+      ids.length > 0
+        ? tx.execute(
+            sql`
+            update commands set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
+             where id = any(${uuidArray(ids)}::uuid[])`,
+            prepare,
+          )
+        : undefined,
+      tx.commit(),
+    ]);
     return batches;
   });
+}
+
+/**
+ * How many of the oldest due commands the claim reads: twice what the free slots hold, so the
+ * plan can pass over commands whose keys are busy, and never fewer than 64, so that with few
+ * slots free a head of blocked commands cannot hide the ones behind it.
+ */
+function candidateWindow(freeSlots: number, maxBatch: number): number {
+  return Math.min(Math.max(freeSlots * maxBatch * 2, 64), 5_000);
 }

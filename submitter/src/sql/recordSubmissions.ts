@@ -1,6 +1,7 @@
+import type { DbTransaction } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type Executor, list } from './executor.js';
+import { list } from './executor.js';
 
 export interface Submission {
   transactionId: string;
@@ -19,7 +20,8 @@ export class LeaseLostError extends Error {
  * is written. Returns the ids it moved.
  */
 export async function recordSubmissions(
-  tx: Executor,
+  /** A transaction, whose statements go out pipelined and run in the order sent. */
+  tx: DbTransaction,
   workerId: string,
   submissions: readonly Submission[],
 ): Promise<string[]> {
@@ -29,14 +31,14 @@ export async function recordSubmissions(
     ),
     sql`, `,
   );
-  await tx.execute(
-    sql`insert into ledger_transactions (tx_id, envelope, status, command_count) values ${rows}`,
-  );
   const pairs = sql.join(
     submissions.flatMap((s) => s.commandIds.map((id) => sql`(${id}::uuid, ${s.transactionId})`)),
     sql`, `,
   );
-  const updated = await tx.execute<{ id: string }>(sql`
+  // Both sent at once (a transaction's statements are pipelined); the fence is checked after.
+  const [, updated] = await Promise.all([
+    tx.execute(sql`insert into ledger_transactions (tx_id, envelope, status, command_count) values ${rows}`),
+    tx.execute<{ id: string }>(sql`
     update commands c
        set status = 'SUBMITTED', ledger_tx_id = v.tx_id, submitted_at = coalesce(c.submitted_at, now()),
            updated_at = now(), error_code = null, error_message = null
@@ -44,7 +46,8 @@ export async function recordSubmissions(
      where c.id = v.id
        and c.locked_by = ${workerId}
        and c.status in ${list(allowedFrom('submitter', 'SUBMITTED'))}
-    returning c.id`);
+    returning c.id`),
+  ]);
   const expected = submissions.reduce((n, s) => n + s.commandIds.length, 0);
   if (updated.length !== expected) {
     throw new LeaseLostError(`${expected - updated.length} command(s) no longer held by ${workerId}`);

@@ -1,0 +1,104 @@
+import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { newUser, type TestCommand, transfer, updateProfile } from '@gx/schema/testing';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claimBatches } from './claimBatches.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+beforeEach(async () => {
+  await database.db.execute(sql`truncate commands cascade`);
+});
+
+const claim = (freeSlots: number, maxBatch: number) =>
+  claimBatches(database.sql, { workerId: 'w1', leaseMs: 60_000, freeSlots, maxBatch });
+
+async function claimedBy(worker: string): Promise<string[]> {
+  const rows = await database.db.execute<{ id: string }>(
+    sql`select id from commands where locked_by = ${worker} and claimed_at is not null order by seq`,
+  );
+  return rows.map((r) => r.id);
+}
+
+async function set(command: TestCommand, change: ReturnType<typeof sql>): Promise<void> {
+  await database.db.execute(sql`update commands set ${change} where id = ${command.id}`);
+}
+
+describe('claimBatches', () => {
+  it('claims the oldest due commands, one per transaction when few wait, under its worker id', async () => {
+    const commands = [newUser(), newUser(), newUser()].map(updateProfile);
+    await acceptCommands(database.db, commands);
+
+    const batches = await claim(4, 10);
+
+    expect(batches.map((b) => b.map((c) => c.id))).toEqual(commands.map((c) => [c.id]));
+    expect(await claimedBy('w1')).toEqual(commands.map((c) => c.id));
+  });
+
+  it('keeps a command behind an older one of its aggregate that is claimed, backing off or abandoned, and off busy keys', async () => {
+    const [x, y, z, w, r, s, a] = [
+      newUser(),
+      newUser(),
+      newUser(),
+      newUser(),
+      newUser(),
+      newUser(),
+      newUser(),
+    ];
+    const inFlight = transfer(x, y, '1'); // claimed by another worker: x's and y's wallets are busy
+    const backingOff = updateProfile(r);
+    const abandoned = updateProfile(s); // its worker died: the lease has run out
+    const a1 = updateProfile(a);
+    const toBusy = transfer(z, y, '1');
+    const behindInFlight = transfer(x, w, '1');
+    const behindBackoff = updateProfile(r);
+    const behindAbandoned = updateProfile(s);
+    const a2 = updateProfile(a);
+    const free = updateProfile(newUser());
+    await acceptCommands(database.db, [
+      inFlight,
+      backingOff,
+      abandoned,
+      a1,
+      toBusy,
+      behindInFlight,
+      behindBackoff,
+      behindAbandoned,
+      a2,
+      free,
+    ]);
+    await set(inFlight, sql`locked_by = 'w2', locked_at = now(), status = 'SUBMITTED'`);
+    await set(backingOff, sql`status = 'RETRYING', next_attempt_at = now() + interval '1 hour'`);
+    await set(abandoned, sql`locked_by = 'dead', locked_at = now() - interval '2 minutes'`);
+
+    const batches = await claim(4, 10);
+
+    expect(batches.map((b) => b.map((c) => c.id))).toEqual([[a1.id, a2.id], [free.id]]);
+    expect(await claimedBy('w1')).toEqual([a1.id, a2.id, free.id]);
+  });
+
+  it('with one slot free, looks past a head of commands that must wait', async () => {
+    const r = newUser();
+    const backingOff = updateProfile(r);
+    const waiting = Array.from({ length: 40 }, () => updateProfile(r));
+    const free = updateProfile(newUser());
+    await acceptCommands(database.db, [backingOff, ...waiting, free]);
+    await set(backingOff, sql`status = 'RETRYING', next_attempt_at = now() + interval '1 hour'`);
+
+    expect((await claim(1, 1)).map((b) => b.map((c) => c.id))).toEqual([[free.id]]);
+  });
+
+  it('claims nothing twice: a second claim finds only what the first left', async () => {
+    const commands = Array.from({ length: 6 }, () => updateProfile(newUser()));
+    await acceptCommands(database.db, commands);
+
+    const [first, second, third] = [await claim(4, 1), await claim(4, 1), await claim(4, 1)];
+
+    expect(first.flat().map((c) => c.id)).toEqual(commands.slice(0, 4).map((c) => c.id));
+    expect(second.flat().map((c) => c.id)).toEqual(commands.slice(4).map((c) => c.id));
+    expect(third).toEqual([]);
+  });
+});
