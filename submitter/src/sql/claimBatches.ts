@@ -50,6 +50,9 @@ interface BlockerRow {
  * keeps one plan, on its partial index, whatever the queue's size or the table's statistics. The
  * in-flight statuses are spelled out (they are `inFlightStatuses`) because a prepared statement's
  * generic plan can use the partial indexes only for a literal list.
+ *
+ * The commit does not wait for its WAL flush: a claim lost in a crash only returns its commands
+ * to the queue, and the submission record, committed durably before any send, flushes it first.
  */
 export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
@@ -58,7 +61,13 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
     const prepare = { prepare: true };
     const [, , , candidates, blockers] = await Promise.all([
       tx.begin(),
-      tx.execute(sql`set local synchronous_commit = off`, prepare),
+      // For this transaction: an asynchronous commit (see below), and index scans, not bitmap
+      // scans, which cannot mark the dead entries they pass: the indexes of in-flight commands
+      // fill with entries of versions gone since, and only index scans clear them as they go.
+      tx.execute(
+        sql`select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)`,
+        prepare,
+      ),
       tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepare),
       tx.execute<CandidateRow>(
         sql`
