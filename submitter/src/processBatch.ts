@@ -25,19 +25,6 @@ export interface BatchContext {
   maxConflictSplits: number;
   logger: Logger;
   metrics: SubmitterMetrics;
-  /** The batch's place among the Fabric transactions in flight (see `LedgerSlot`). */
-  slot?: LedgerSlot;
-}
-
-/**
- * A batch holds one of the worker's Fabric transaction slots until the ledger has settled all of
- * its commands; it gives it back before their outcomes are written, so the next transaction does
- * not wait for that write. The commands stay claimed until written, so their keys stay busy.
- */
-export interface LedgerSlot {
-  /** How many commands the batch has: settling them all at once ends its ledger work. */
-  readonly commands: number;
-  release(): void;
 }
 
 /**
@@ -175,7 +162,6 @@ async function settle(
   results: readonly CommandResult[],
   ledger?: { transactionId: string; blockNumber: bigint },
 ): Promise<void> {
-  if (commands.length === ctx.slot?.commands) ctx.slot.release();
   const mine = new Map(commands.map((c) => [c.id, c]));
   const committed: string[] = [];
   const rejected: { id: string; reason: string }[] = [];

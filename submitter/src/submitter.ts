@@ -33,11 +33,8 @@ export class Submitter {
   readonly #metrics: SubmitterMetrics;
   readonly #settings: SubmitterSettings;
   readonly #context: BatchContext;
-  /** Every batch under way, up to its outcomes' write. */
-  readonly #batches = new Set<Promise<void>>();
-  /** Batches whose Fabric transaction is in flight: what `maxInFlight` bounds. */
-  #onLedger = 0;
-  /** The commands of the batches under way: the claims whose leases this worker renews. */
+  readonly #inFlight = new Set<Promise<void>>();
+  /** The commands of the batches in `#inFlight`: the claims whose leases this worker renews. */
   readonly #held = new Set<string>();
   #stopping = false;
   #wakeUp: (() => void) | undefined;
@@ -119,16 +116,16 @@ export class Submitter {
     for (const off of this.#unsubscribe) off();
     await this.#loop;
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.#batches]), grace]);
+    await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
     const released = await releaseAll(this.#db, this.#settings.workerId);
-    this.#logger.info({ released, unfinished: this.#batches.size }, 'submitter stopped');
+    this.#logger.info({ released, unfinished: this.#inFlight.size }, 'submitter stopped');
   }
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
       this.#woken = false;
       let claimedSomething = false;
-      const freeSlots = this.#settings.maxInFlight - this.#onLedger;
+      const freeSlots = this.#settings.maxInFlight - this.#inFlight.size;
       if (freeSlots > 0 && this.#ledger.breakerState !== 'OPEN') {
         try {
           const batches = await claimBatches(this.#claimPool, {
@@ -150,18 +147,7 @@ export class Submitter {
   #launch(batch: ClaimedCommand[]): void {
     for (const command of batch) this.#held.add(command.id);
     this.#metrics.inFlight.set(this.#held.size);
-    this.#onLedger += 1;
-    let onLedger = true;
-    const slot = {
-      commands: batch.length,
-      release: () => {
-        if (!onLedger) return;
-        onLedger = false;
-        this.#onLedger -= 1;
-        this.wake();
-      },
-    };
-    const work: Promise<void> = processBatch({ ...this.#context, slot }, batch)
+    const work: Promise<void> = processBatch(this.#context, batch)
       .catch((error: unknown) => {
         this.#logger.error(
           { err: error, correlationIds: batch.map((c) => c.correlationId) },
@@ -169,13 +155,12 @@ export class Submitter {
         );
       })
       .finally(() => {
-        slot.release();
-        this.#batches.delete(work);
+        this.#inFlight.delete(work);
         for (const command of batch) this.#held.delete(command.id);
         this.#metrics.inFlight.set(this.#held.size);
         this.wake();
       });
-    this.#batches.add(work);
+    this.#inFlight.add(work);
   }
 
   #nextWake(): Promise<void> {
