@@ -143,7 +143,8 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
 /**
  * How many of the oldest due commands the claim reads: twice what the free slots hold, so the
  * plan can pass over commands whose keys are busy, and never fewer than 64, so that with few
- * slots free a head of blocked commands cannot hide the ones behind it.
+ * slots free a short head of waiting commands does not hide the ones behind it (a longer one
+ * still does, until the commands it waits for are settled or due).
  */
 function candidateWindow(freeSlots: number, maxBatch: number): number {
   return Math.min(Math.max(freeSlots * maxBatch * 2, 64), 5_000);
