@@ -1,6 +1,6 @@
 import { type Db, notifyCommands } from '@gx/db';
 import type { Logger } from '@gx/runtime';
-import { applyOutcomes, type Outcomes } from './sql/applyOutcomes.js';
+import { applyOutcomes, type Outcomes, settledIds } from './sql/applyOutcomes.js';
 import { recordSubmissions, type Submission } from './sql/recordSubmissions.js';
 
 /** Two: a group's commit waits for its WAL flush, and the next group need not wait behind it. */
@@ -88,7 +88,7 @@ export class StatusWriter {
         // notices included. The ids are known up front: each write moves all of its commands.
         const ids = [
           ...submissions.flatMap((p) => p.item.commandIds),
-          ...outcomes.flatMap((p) => [...p.item.committed, ...p.item.rejected.map((r) => r.id)]),
+          ...settledIds(outcomes.map((p) => p.item)),
         ];
         await Promise.all([
           submissions.length > 0 &&

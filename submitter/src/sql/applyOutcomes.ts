@@ -71,7 +71,7 @@ export async function applyOutcomes(
       delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`),
     );
   }
-  const ids = all.flatMap((o) => [...o.committed, ...o.rejected.map((r) => r.id)]);
+  const ids = settledIds(all);
   if (ids.length > 0) {
     statements.push(
       tx.execute(
@@ -81,4 +81,9 @@ export async function applyOutcomes(
   }
   await Promise.all(statements);
   return ids;
+}
+
+/** Every command the outcomes settle, committed or rejected. */
+export function settledIds(all: readonly Outcomes[]): string[] {
+  return all.flatMap((o) => [...o.committed, ...o.rejected.map((r) => r.id)]);
 }
