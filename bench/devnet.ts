@@ -138,13 +138,13 @@ if (longRun > 0) {
   const client = connectBare(devnet.connectionDir);
   const samples: LongRunSample[] = [];
   const first = await devnet.status();
-  let previous = first;
   samples.push({
     committed: 0,
-    rssMb: mb(previous.process.memory.rss),
-    heapUsedMb: mb(previous.process.memory.heapUsed),
+    rssMb: mb(first.process.memory.rss),
+    heapUsedMb: mb(first.process.memory.heapUsed),
     txPerSecond: 0,
   });
+  let previous = first;
   let done = 0;
   while (done < longRun) {
     const step = Math.min(10_000, longRun - done);

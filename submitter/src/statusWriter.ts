@@ -83,29 +83,10 @@ export class StatusWriter {
     this.#outcomes = [];
     if (submissions.length === 0 && outcomes.length === 0) return;
     try {
-      await this.#db.transaction(async (tx) => {
-        // Every statement goes out at once and runs in order; a lost lease fails the transaction,
-        // notices included. The ids are known up front: each write moves all of its commands.
-        const ids = [
-          ...submissions.flatMap((p) => p.item.commandIds),
-          ...settledIds(outcomes.map((p) => p.item)),
-        ];
-        await Promise.all([
-          submissions.length > 0 &&
-            recordSubmissions(
-              tx,
-              this.#workerId,
-              submissions.map((p) => p.item),
-            ),
-          outcomes.length > 0 &&
-            applyOutcomes(
-              tx,
-              this.#workerId,
-              outcomes.map((p) => p.item),
-            ),
-          notifyCommands(tx, ids),
-        ]);
-      });
+      await this.#write(
+        submissions.map((p) => p.item),
+        outcomes.map((p) => p.item),
+      );
       for (const pending of [...submissions, ...outcomes]) pending.resolve();
     } catch (error) {
       if (submissions.length + outcomes.length === 1) {
@@ -117,22 +98,34 @@ export class StatusWriter {
         { err: error, group: submissions.length + outcomes.length },
         'group write failed; writing one by one',
       );
-      for (const pending of submissions)
-        await this.#alone(pending, (tx) => recordSubmissions(tx, this.#workerId, [pending.item]));
-      for (const pending of outcomes)
-        await this.#alone(pending, (tx) => applyOutcomes(tx, this.#workerId, [pending.item]));
+      for (const pending of submissions) await settleAlone(pending, () => this.#write([pending.item], []));
+      for (const pending of outcomes) await settleAlone(pending, () => this.#write([], [pending.item]));
     }
   }
 
-  async #alone<T>(
-    pending: Pending<T>,
-    write: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<string[]>,
-  ) {
-    try {
-      await this.#db.transaction(async (tx) => notifyCommands(tx, await write(tx)));
-      pending.resolve();
-    } catch (error) {
-      pending.reject(error);
-    }
+  /**
+   * One transaction whose statements and notices go out at once and run in order; a lost lease
+   * fails it, notices included. The notice's ids are known up front: each write moves all of its
+   * commands.
+   */
+  async #write(submissions: readonly Submission[], outcomes: readonly Outcomes[]): Promise<void> {
+    const ids = [...submissions.flatMap((s) => s.commandIds), ...settledIds(outcomes)];
+    await this.#db.transaction(async (tx) => {
+      await Promise.all([
+        submissions.length > 0 && recordSubmissions(tx, this.#workerId, submissions),
+        outcomes.length > 0 && applyOutcomes(tx, this.#workerId, outcomes),
+        notifyCommands(tx, ids),
+      ]);
+    });
+  }
+}
+
+/** Resolves or rejects one waiting write by the outcome of writing it on its own. */
+async function settleAlone<T>(pending: Pending<T>, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+    pending.resolve();
+  } catch (error) {
+    pending.reject(error);
   }
 }

@@ -15,14 +15,14 @@ export interface Outcomes {
 /**
  * Writes the ledger's verdicts on claimed commands: COMMITTED with the block, or REJECTED with
  * the chaincode's reason (a rejected registration frees its e-mail), and releases the claims.
- * A status the projector already moved further is left as it is. Returns the ids it settled.
+ * A status the projector already moved further is left as it is.
  */
 export async function applyOutcomes(
   /** A transaction, whose statements go out pipelined and run in the order sent. */
   tx: DbTransaction,
   workerId: string,
   all: readonly Outcomes[],
-): Promise<string[]> {
+): Promise<void> {
   const block = (o: Outcomes) => o.ledger?.blockNumber.toString() ?? null;
   // Independent statements, sent at once (a transaction's statements are pipelined) and run in order.
   const statements: Promise<unknown>[] = [];
@@ -80,7 +80,6 @@ export async function applyOutcomes(
     );
   }
   await Promise.all(statements);
-  return ids;
 }
 
 /** Every command the outcomes settle, committed or rejected. */

@@ -1,6 +1,6 @@
 import { Pipeline, type Sql, uuidArray } from '@gx/db';
 import type { CommandStatus, CommandType } from '@gx/schema';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type ClaimedCommand, planBatches } from '../plan.js';
 import { millis } from './executor.js';
 
@@ -39,6 +39,38 @@ interface BlockerRow {
 }
 
 /**
+ * For the claim's own transaction: an asynchronous commit (see `claimBatches`), and index scans,
+ * not bitmap scans, which cannot mark the dead entries they pass: the indexes of in-flight
+ * commands fill with entries of versions gone since, and only index scans clear them as they go.
+ */
+const transactionSettings = sql`select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
+
+/** The oldest due, unclaimed commands, locked for this claim. */
+const candidatesRead = (limit: number) => sql`
+  select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
+         ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
+    from commands
+   where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+     and locked_by is null
+     and next_attempt_at <= now()
+   order by seq
+   limit ${limit}
+     for update skip locked`;
+
+/** The commands in flight that are not candidates: claimed (leased or not), or backing off. */
+const blockersRead = (leaseMs: number) => sql`
+  select aggregate_id as "aggregateId", seq, touches, locked_at > now() - ${millis(leaseMs)} as leased
+    from commands
+   where locked_by is not null
+     and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+  union all
+  select aggregate_id, seq, touches, false
+    from commands
+   where status = 'RETRYING'
+     and locked_by is null
+     and next_attempt_at > now()`;
+
+/**
  * Claims the commands to send now, packed into transactions (see `planBatches`), and marks them
  * with this worker's id and a lease. Due commands are those waiting (ACCEPTED), due again
  * (RETRYING), or SUBMITTED and unattended (`releaseStaleLeases` hands back the claims of dead
@@ -61,41 +93,10 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
     const prepare = { prepare: true };
     const [, , , candidates, blockers] = await Promise.all([
       tx.begin(),
-      // For this transaction: an asynchronous commit (see below), and index scans, not bitmap
-      // scans, which cannot mark the dead entries they pass: the indexes of in-flight commands
-      // fill with entries of versions gone since, and only index scans clear them as they go.
-      tx.execute(
-        sql`select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)`,
-        prepare,
-      ),
+      tx.execute(transactionSettings, prepare),
       tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepare),
-      tx.execute<CandidateRow>(
-        sql`
-        select id, seq, type, status, aggregate_id as "aggregateId", touches, payload, attempts,
-               ledger_tx_id as "ledgerTxId", correlation_id as "correlationId", created_at as "createdAt"
-          from commands
-         where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-           and locked_by is null
-           and next_attempt_at <= now()
-         order by seq
-         limit ${candidateWindow(freeSlots, maxBatch)}
-           for update skip locked`,
-        prepare,
-      ),
-      tx.execute<BlockerRow>(
-        sql`
-        select aggregate_id as "aggregateId", seq, touches, locked_at > now() - ${millis(leaseMs)} as leased
-          from commands
-         where locked_by is not null
-           and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-        union all
-        select aggregate_id, seq, touches, false
-          from commands
-         where status = 'RETRYING'
-           and locked_by is null
-           and next_attempt_at > now()`,
-        prepare,
-      ),
+      tx.execute<CandidateRow>(candidatesRead(candidateWindow(freeSlots, maxBatch)), prepare),
+      tx.execute<BlockerRow>(blockersRead(leaseMs), prepare),
     ]);
     if (candidates.length === 0) {
       await tx.commit();
@@ -137,6 +138,29 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
       tx.commit(),
     ]);
     return batches;
+  });
+}
+
+/**
+ * The plans of the claim's two reads, run as the claim runs them (its settings, a window for
+ * `freeSlots`): for `bench/explainClaim.ts`. Locks the candidates it reads until it returns.
+ */
+export async function explainClaimReads(
+  pool: Sql,
+  settings: Pick<ClaimSettings, 'leaseMs' | 'freeSlots' | 'maxBatch'>,
+): Promise<string[]> {
+  const explain = (read: SQL) => sql`explain (analyze, buffers, costs off) ${read}`;
+  return Pipeline.run(pool, async (tx) => {
+    const [, , ...plans] = await Promise.all([
+      tx.begin(),
+      tx.execute(transactionSettings),
+      tx.execute<{ 'QUERY PLAN': string }>(
+        explain(candidatesRead(candidateWindow(settings.freeSlots, settings.maxBatch))),
+      ),
+      tx.execute<{ 'QUERY PLAN': string }>(explain(blockersRead(settings.leaseMs))),
+    ]);
+    await tx.commit();
+    return plans.map((rows) => rows.map((row) => row['QUERY PLAN']).join('\n'));
   });
 }
 

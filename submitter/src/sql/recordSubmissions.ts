@@ -17,14 +17,14 @@ export class LeaseLostError extends Error {
  * Records signed transactions before their first submission and marks their commands SUBMITTED:
  * after a crash the same envelope is found and resubmitted or looked up. Fenced by the lease: if
  * another worker took any of the commands, it throws and (in the caller's transaction) nothing
- * is written. Returns the ids it moved.
+ * is written.
  */
 export async function recordSubmissions(
   /** A transaction, whose statements go out pipelined and run in the order sent. */
   tx: DbTransaction,
   workerId: string,
   submissions: readonly Submission[],
-): Promise<string[]> {
+): Promise<void> {
   const rows = sql.join(
     submissions.map(
       (s) => sql`(${s.transactionId}, ${Buffer.from(s.envelope)}, 'SUBMITTED', ${s.commandIds.length})`,
@@ -52,5 +52,4 @@ export async function recordSubmissions(
   if (updated.length !== expected) {
     throw new LeaseLostError(`${expected - updated.length} command(s) no longer held by ${workerId}`);
   }
-  return updated.map((r) => r.id);
 }
