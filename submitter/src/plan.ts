@@ -15,9 +15,12 @@ export interface ClaimedCommand {
   createdAt: Date;
 }
 
-export interface PlanInput {
+/** What the plan needs of a candidate: its order and its keys. */
+export type PlanCandidate = Pick<ClaimedCommand, 'id' | 'seq' | 'aggregateId' | 'touches'>;
+
+export interface PlanInput<C extends PlanCandidate = ClaimedCommand> {
   /** Due, unclaimed commands in `seq` order. */
-  candidates: readonly ClaimedCommand[];
+  candidates: readonly C[];
   /**
    * Per aggregate: the `seq` of its oldest command in flight that is not a candidate (claimed by a
    * worker, or waiting out a retry's backoff). Its candidates from that `seq` on wait behind it.
@@ -42,13 +45,13 @@ export interface PlanInput {
  *   growing to `maxBatch` as the queue grows.
  * Pure: the claim query feeds it and claims what it returns.
  */
-export function planBatches(input: PlanInput): ClaimedCommand[][] {
+export function planBatches<C extends PlanCandidate>(input: PlanInput<C>): C[][] {
   const eligible = inAggregateOrder(input);
   if (eligible.length === 0 || input.freeSlots <= 0) return [];
   const target = Math.min(input.maxBatch, Math.max(1, Math.ceil(eligible.length / input.freeSlots)));
 
-  const batches: ClaimedCommand[][] = [];
-  const batchOfKey = new Map<string, ClaimedCommand[]>();
+  const batches: C[][] = [];
+  const batchOfKey = new Map<string, C[]>();
   const held = new Set<string>();
 
   for (const command of eligible) {
@@ -59,7 +62,7 @@ export function planBatches(input: PlanInput): ClaimedCommand[][] {
       continue;
     }
     const sharing = [...new Set(keys.map((k) => batchOfKey.get(k)).filter((b) => b !== undefined))];
-    let batch: ClaimedCommand[] | undefined;
+    let batch: C[] | undefined;
     if (sharing.length === 1) {
       if (sharing[0]!.length < input.maxBatch) batch = sharing[0];
     } else if (sharing.length === 0) {
@@ -82,7 +85,7 @@ export function planBatches(input: PlanInput): ClaimedCommand[][] {
 }
 
 /** The candidates that may go now without overtaking an earlier command of their aggregate. */
-function inAggregateOrder(input: PlanInput): ClaimedCommand[] {
+function inAggregateOrder<C extends PlanCandidate>(input: PlanInput<C>): C[] {
   // Candidates are the oldest due commands in `seq` order, so every command of an aggregate older
   // than a candidate is either a candidate itself or one that `blockedFrom` names.
   return input.candidates.filter((c) => {
