@@ -19,7 +19,7 @@ export interface RunningSubmitter {
 /** Wires a submitter from its configuration: database, ledger, LISTEN, metrics and ops endpoints. */
 export async function startSubmitter(config: SubmitterConfig, logger: Logger): Promise<RunningSubmitter> {
   const database = await resolveDatabase(config, logger);
-  const { db, close } = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
+  const { db, sql: pool, close } = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
   const claims = connect(database.url, { max: 1, applicationName: 'gx-submitter-claim' });
   const registry = new Registry();
   const ledger = await connectLedger({
@@ -36,6 +36,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
   const listener = config.SUBMITTER_LISTEN ? createListener(database.url, { logger }) : undefined;
   const submitter = new Submitter({
     db,
+    pool,
     claimPool: claims.sql,
     ledger,
     ...(listener ? { listener } : {}),

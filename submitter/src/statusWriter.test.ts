@@ -34,7 +34,7 @@ const statusOf = async (id: string) =>
 
 describe('StatusWriter', () => {
   it('writes what arrives together in one transaction, with one notice for all', async () => {
-    const writer = new StatusWriter(database.db, 'w1', silentLogger);
+    const writer = new StatusWriter(database.sql, 'w1', silentLogger);
     const ids = await claimed(6, 'w1');
     const listener = createListener(database.url, { logger: silentLogger });
     const notices: string[][] = [];
@@ -73,7 +73,7 @@ describe('StatusWriter', () => {
   });
 
   it('fails only the submission whose lease was lost, and writes the others of its group', async () => {
-    const writer = new StatusWriter(database.db, 'w1', silentLogger);
+    const writer = new StatusWriter(database.sql, 'w1', silentLogger);
     const mine = await claimed(2, 'w1');
     const stolen = await claimed(2, 'w2');
     const results = await Promise.allSettled([

@@ -1,4 +1,4 @@
-import { type Db, notifyCommands } from '@gx/db';
+import { notifyCommands, Pipeline, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import { applyOutcomes, type Outcomes, settledIds } from './sql/applyOutcomes.js';
 import { recordSubmissions, type Submission } from './sql/recordSubmissions.js';
@@ -19,7 +19,7 @@ interface Pending<T> {
  * per Fabric transaction keeps the submitter's bookkeeping small beside the client's own CPU.
  */
 export class StatusWriter {
-  readonly #db: Db;
+  readonly #pool: Sql;
   readonly #workerId: string;
   readonly #logger: Logger;
   #submissions: Pending<Submission>[] = [];
@@ -27,8 +27,8 @@ export class StatusWriter {
   #scheduled = false;
   #writing = 0;
 
-  constructor(db: Db, workerId: string, logger: Logger) {
-    this.#db = db;
+  constructor(pool: Sql, workerId: string, logger: Logger) {
+    this.#pool = pool;
     this.#workerId = workerId;
     this.#logger = logger;
   }
@@ -104,18 +104,20 @@ export class StatusWriter {
   }
 
   /**
-   * One transaction whose statements and notices go out at once and run in order; a lost lease
-   * fails it, notices included. The notice's ids are known up front: each write moves all of its
-   * commands.
+   * One transaction whose statements and notices go out at once, prepared, and run in order, then
+   * COMMIT: two round trips. A lost lease fails it, notices included. The notice's ids are known up
+   * front: each write moves all of its commands.
    */
   async #write(submissions: readonly Submission[], outcomes: readonly Outcomes[]): Promise<void> {
     const ids = [...submissions.flatMap((s) => s.commandIds), ...settledIds(outcomes)];
-    await this.#db.transaction(async (tx) => {
+    await Pipeline.run(this.#pool, async (tx) => {
       await Promise.all([
+        tx.begin(),
         submissions.length > 0 && recordSubmissions(tx, this.#workerId, submissions),
         outcomes.length > 0 && applyOutcomes(tx, this.#workerId, outcomes),
         notifyCommands(tx, ids),
       ]);
+      await tx.commit();
     });
   }
 }

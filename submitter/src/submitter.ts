@@ -45,6 +45,8 @@ export class Submitter {
 
   constructor(deps: {
     db: Db;
+    /** The pool behind `db`, for the status writes, which pipeline their statements. */
+    pool: Sql;
     /**
      * A pool of one connection, for the claim alone: it pipelines its statements on a reserved
      * connection, and a shared pool kept busy by the batches in flight may never have one idle.
@@ -66,7 +68,7 @@ export class Submitter {
     this.#context = {
       db: deps.db,
       ledger: deps.ledger,
-      writer: new StatusWriter(deps.db, deps.settings.workerId, deps.logger),
+      writer: new StatusWriter(deps.pool, deps.settings.workerId, deps.logger),
       workerId: deps.settings.workerId,
       maxAttempts: deps.settings.maxAttempts,
       backoff: deps.settings.backoff,

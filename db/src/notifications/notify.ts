@@ -1,18 +1,21 @@
 import { sql } from 'drizzle-orm';
 import type { DbTransaction } from '../aggregateLock.js';
 import type { Db } from '../connection.js';
+import { Pipeline } from '../pipeline.js';
 import type { Channel } from './channels.js';
 import { channels } from './channels.js';
 import { encodeCommandNotices } from './commandNotice.js';
 
-type Executor = Db | DbTransaction;
+type Executor = Db | DbTransaction | Pipeline;
 
 /**
  * NOTIFY inside a transaction: delivered when it commits, never if it rolls back. Every
  * notifying commit takes one global lock, so send one per batch or block, not one per row.
  */
 export async function notify(tx: Executor, channel: Channel, payload: string): Promise<void> {
-  await tx.execute(sql`select pg_notify(${channel}, ${payload})`);
+  const statement = sql`select pg_notify(${channel}, ${payload})`;
+  // on a pipeline, prepared: unprepared, its describe round trip would hold back what follows it
+  await (tx instanceof Pipeline ? tx.execute(statement, { prepare: true }) : tx.execute(statement));
 }
 
 /**

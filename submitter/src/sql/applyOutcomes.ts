@@ -1,7 +1,7 @@
-import type { DbTransaction } from '@gx/db';
+import { type Pipeline, uuidArray } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { list } from './executor.js';
+import { jsonRows, list, prepared } from './executor.js';
 
 export interface Outcomes {
   /** The committed transaction, when the outcomes come from one. */
@@ -19,63 +19,72 @@ export interface Outcomes {
  */
 export async function applyOutcomes(
   /** A transaction, whose statements go out pipelined and run in the order sent. */
-  tx: DbTransaction,
+  tx: Pipeline,
   workerId: string,
   all: readonly Outcomes[],
 ): Promise<void> {
   const block = (o: Outcomes) => o.ledger?.blockNumber.toString() ?? null;
   // Independent statements, sent at once (a transaction's statements are pipelined) and run in order.
   const statements: Promise<unknown>[] = [];
-  const ledgers = all.flatMap((o) => (o.ledger ? [o.ledger] : []));
+  const ledgers = all.flatMap((o) =>
+    o.ledger ? [{ tx_id: o.ledger.transactionId, block: o.ledger.blockNumber.toString() }] : [],
+  );
   if (ledgers.length > 0) {
-    const rows = sql.join(
-      ledgers.map((l) => sql`(${l.transactionId}, ${l.blockNumber.toString()}::bigint)`),
-      sql`, `,
-    );
     statements.push(
-      tx.execute(sql`
-      update ledger_transactions l
-         set status = 'COMMITTED', validation_code = 0, block_number = v.block, updated_at = now()
-        from (values ${rows}) as v(tx_id, block)
-       where l.tx_id = v.tx_id`),
+      tx.execute(
+        sql`
+        update ledger_transactions l
+           set status = 'COMMITTED', validation_code = 0, block_number = v.block, updated_at = now()
+          from jsonb_to_recordset(${jsonRows(ledgers)}::text::jsonb) as v(tx_id text, block bigint)
+         where l.tx_id = v.tx_id`,
+        prepared,
+      ),
     );
   }
-  const committed = all.flatMap((o) => o.committed.map((id) => sql`(${id}::uuid, ${block(o)}::bigint)`));
+  const committed = all.flatMap((o) => o.committed.map((id) => ({ id, block: block(o) })));
   if (committed.length > 0) {
     statements.push(
-      tx.execute(sql`
-      update commands c
-         set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
-             committed_at = now(), updated_at = now(), error_code = null, error_message = null
-        from (values ${sql.join(committed, sql`, `)}) as v(id, block)
-       where c.id = v.id
-         and c.locked_by = ${workerId}
-         and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`),
+      tx.execute(
+        sql`
+        update commands c
+           set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
+               committed_at = now(), updated_at = now(), error_code = null, error_message = null
+          from jsonb_to_recordset(${jsonRows(committed)}::text::jsonb) as v(id uuid, block bigint)
+         where c.id = v.id
+           and c.locked_by = ${workerId}
+           and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`,
+        prepared,
+      ),
     );
   }
   const rejected = all.flatMap((o) =>
-    o.rejected.map((r) => sql`(${r.id}::uuid, ${r.reason}, ${block(o)}::bigint)`),
+    o.rejected.map((r) => ({ id: r.id, reason: r.reason, block: block(o) })),
   );
   if (rejected.length > 0) {
     statements.push(
-      tx.execute(sql`
-      with refused as (
-        update commands c
-           set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
-               block_number = coalesce(c.block_number, v.block), updated_at = now()
-          from (values ${sql.join(rejected, sql`, `)}) as v(id, reason, block)
-         where c.id = v.id
-           and c.locked_by = ${workerId}
-           and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
-        returning c.id, c.type)
-      delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`),
+      tx.execute(
+        sql`
+        with refused as (
+          update commands c
+             set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
+                 block_number = coalesce(c.block_number, v.block), updated_at = now()
+            from jsonb_to_recordset(${jsonRows(rejected)}::text::jsonb) as v(id uuid, reason text, block bigint)
+           where c.id = v.id
+             and c.locked_by = ${workerId}
+             and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
+          returning c.id, c.type)
+        delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`,
+        prepared,
+      ),
     );
   }
   const ids = settledIds(all);
   if (ids.length > 0) {
     statements.push(
       tx.execute(
-        sql`update commands set locked_by = null, locked_at = null where id in ${list(ids)} and locked_by = ${workerId}`,
+        sql`update commands set locked_by = null, locked_at = null
+             where id = any(${uuidArray(ids)}::uuid[]) and locked_by = ${workerId}`,
+        prepared,
       ),
     );
   }

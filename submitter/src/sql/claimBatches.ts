@@ -2,7 +2,7 @@ import { Pipeline, type Sql, uuidArray } from '@gx/db';
 import type { CommandStatus, CommandType } from '@gx/schema';
 import { type SQL, sql } from 'drizzle-orm';
 import { type ClaimedCommand, planBatches } from '../plan.js';
-import { millis } from './executor.js';
+import { millis, prepared } from './executor.js';
 
 /** Serialises claims across workers, so two never pick the same key in the same instant. */
 const claimLockKey = 0x67785f636c61696dn;
@@ -107,13 +107,12 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
   return Pipeline.run(pool, async (tx) => {
-    const prepare = { prepare: true };
     const [, , , candidates, blockers] = await Promise.all([
       tx.begin(),
-      tx.execute(transactionSettings, prepare),
-      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepare),
-      tx.execute<CandidateRow>(candidatesRead(candidateWindow(freeSlots, maxBatch)), prepare),
-      tx.execute<BlockerRow>(blockersRead(leaseMs), prepare),
+      tx.execute(transactionSettings, prepared),
+      tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepared),
+      tx.execute<CandidateRow>(candidatesRead(candidateWindow(freeSlots, maxBatch)), prepared),
+      tx.execute<BlockerRow>(blockersRead(leaseMs), prepared),
     ]);
     if (candidates.length === 0) {
       await tx.commit();
@@ -140,7 +139,7 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
     });
     const ids = planned.flat().map((c) => c.id);
     const [claimed = []] = await Promise.all([
-      ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepare) : undefined,
+      ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepared) : undefined,
       tx.commit(),
     ]);
     const rest = new Map(claimed.map((row) => [row.id, row]));

@@ -1,7 +1,7 @@
-import type { DbTransaction } from '@gx/db';
+import type { Pipeline } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { list } from './executor.js';
+import { jsonRows, list, prepared } from './executor.js';
 
 export interface Submission {
   transactionId: string;
@@ -21,35 +21,39 @@ export class LeaseLostError extends Error {
  */
 export async function recordSubmissions(
   /** A transaction, whose statements go out pipelined and run in the order sent. */
-  tx: DbTransaction,
+  tx: Pipeline,
   workerId: string,
   submissions: readonly Submission[],
 ): Promise<void> {
-  const rows = sql.join(
-    submissions.map(
-      (s) => sql`(${s.transactionId}, ${Buffer.from(s.envelope)}, 'SUBMITTED', ${s.commandIds.length})`,
-    ),
-    sql`, `,
-  );
-  const pairs = sql.join(
-    submissions.flatMap((s) => s.commandIds.map((id) => sql`(${id}::uuid, ${s.transactionId})`)),
-    sql`, `,
-  );
+  const transactions = submissions.map((s) => ({
+    tx_id: s.transactionId,
+    envelope: Buffer.from(s.envelope).toString('base64'),
+    command_count: s.commandIds.length,
+  }));
+  const pairs = submissions.flatMap((s) => s.commandIds.map((id) => ({ id, tx_id: s.transactionId })));
   // Both sent at once (a transaction's statements are pipelined); the fence is checked after.
   const [, updated] = await Promise.all([
-    tx.execute(sql`insert into ledger_transactions (tx_id, envelope, status, command_count) values ${rows}`),
-    tx.execute<{ id: string }>(sql`
-    update commands c
-       set status = 'SUBMITTED', ledger_tx_id = v.tx_id, submitted_at = coalesce(c.submitted_at, now()),
-           updated_at = now(), error_code = null, error_message = null
-      from (values ${pairs}) as v(id, tx_id)
-     where c.id = v.id
-       and c.locked_by = ${workerId}
-       and c.status in ${list(allowedFrom('submitter', 'SUBMITTED'))}
-    returning c.id`),
+    tx.execute(
+      sql`
+      insert into ledger_transactions (tx_id, envelope, status, command_count)
+      select v.tx_id, decode(v.envelope, 'base64'), 'SUBMITTED', v.command_count
+        from jsonb_to_recordset(${jsonRows(transactions)}::text::jsonb) as v(tx_id text, envelope text, command_count int)`,
+      prepared,
+    ),
+    tx.execute<{ id: string }>(
+      sql`
+      update commands c
+         set status = 'SUBMITTED', ledger_tx_id = v.tx_id, submitted_at = coalesce(c.submitted_at, now()),
+             updated_at = now(), error_code = null, error_message = null
+        from jsonb_to_recordset(${jsonRows(pairs)}::text::jsonb) as v(id uuid, tx_id text)
+       where c.id = v.id
+         and c.locked_by = ${workerId}
+         and c.status in ${list(allowedFrom('submitter', 'SUBMITTED'))}
+      returning c.id`,
+      prepared,
+    ),
   ]);
-  const expected = submissions.reduce((n, s) => n + s.commandIds.length, 0);
-  if (updated.length !== expected) {
-    throw new LeaseLostError(`${expected - updated.length} command(s) no longer held by ${workerId}`);
+  if (updated.length !== pairs.length) {
+    throw new LeaseLostError(`${pairs.length - updated.length} command(s) no longer held by ${workerId}`);
   }
 }
