@@ -7,6 +7,13 @@ type ReservedConnection = Awaited<ReturnType<Sql['reserve']>>;
 const dialect = new PgDialect();
 
 /**
+ * For `Pipeline.execute`: keep the statement prepared on its connection. Unprepared, a statement with
+ * parameters costs postgres.js a round trip to describe it first, and holds back the statements
+ * behind it until the answer comes.
+ */
+export const prepared = { prepare: true } as const;
+
+/**
  * One transaction on a reserved connection whose statements are each sent the moment they are
  * issued, in that order, without waiting for the answers to those before (PostgreSQL runs them one
  * after another): BEGIN goes out with the first statements and COMMIT with the last, so a

@@ -1,4 +1,4 @@
-import { Pipeline } from '@gx/db';
+import { Pipeline, prepared } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import { sql } from 'drizzle-orm';
 import { advanceCheckpoint, type Position } from './checkpoint.js';
@@ -7,7 +7,7 @@ import { type ReadModelKeys, ReadModelTransaction } from './model/readModelTrans
 import { type FinishedCommands, finishCommands, type MovedCommand } from './sql/finishCommands.js';
 import { loadGroup } from './sql/loadGroup.js';
 import { type QuarantinedEvent, recordProjectionErrors } from './sql/recordProjectionErrors.js';
-import { prepared, type Statements } from './sql/statements.js';
+import type { Statements } from './sql/statements.js';
 import type { UnpackedEvent } from './unpack.js';
 
 export interface ProjectOptions {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbTransaction } from '../aggregateLock.js';
 import type { Db } from '../connection.js';
-import { Pipeline } from '../pipeline.js';
+import { Pipeline, prepared } from '../pipeline.js';
 import type { Channel } from './channels.js';
 import { channels } from './channels.js';
 import { encodeCommandNotices } from './commandNotice.js';
@@ -14,8 +14,7 @@ type Executor = Db | DbTransaction | Pipeline;
  */
 export async function notify(tx: Executor, channel: Channel, payload: string): Promise<void> {
   const statement = sql`select pg_notify(${channel}, ${payload})`;
-  // on a pipeline, prepared: unprepared, its describe round trip would hold back what follows it
-  await (tx instanceof Pipeline ? tx.execute(statement, { prepare: true }) : tx.execute(statement));
+  await (tx instanceof Pipeline ? tx.execute(statement, prepared) : tx.execute(statement));
 }
 
 /**

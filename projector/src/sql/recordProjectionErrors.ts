@@ -1,6 +1,6 @@
-import { projectionErrors } from '@gx/db';
+import { prepared, projectionErrors } from '@gx/db';
 import { sql } from 'drizzle-orm';
-import { prepared, type Statements } from './statements.js';
+import type { Statements } from './statements.js';
 
 export interface QuarantinedEvent {
   blockNumber: bigint;

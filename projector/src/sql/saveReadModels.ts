@@ -1,7 +1,7 @@
-import { kycVerifications, transactions, userProfiles, wallets } from '@gx/db';
+import { kycVerifications, prepared, transactions, userProfiles, wallets } from '@gx/db';
 import { sql } from 'drizzle-orm';
 import type { KycRow, ProfileRow, TransactionRow, WalletRow } from '../model/rows.js';
-import { prepared, type Statements } from './statements.js';
+import type { Statements } from './statements.js';
 
 /**
  * Writes a group's read-model changes in one statement: an upsert per table with the final rows

@@ -1,3 +1,4 @@
+import { prepared } from '@gx/db';
 import type { SQL } from 'drizzle-orm';
 
 /**
@@ -9,8 +10,6 @@ import type { SQL } from 'drizzle-orm';
 export interface Statements {
   execute(query: SQL, options?: { prepare?: boolean }): PromiseLike<Record<string, unknown>[]>;
 }
-
-export const prepared = { prepare: true };
 
 /** A statement's rows, typed as its SQL selects them. */
 export async function rows<Row>(tx: Statements, query: SQL): Promise<Row[]> {

@@ -1,7 +1,7 @@
-import { type Pipeline, uuidArray } from '@gx/db';
+import { type Pipeline, prepared, uuidArray } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { jsonRows, list, prepared } from './executor.js';
+import { jsonRows, list } from './executor.js';
 
 export interface Outcomes {
   /** The committed transaction, when the outcomes come from one. */

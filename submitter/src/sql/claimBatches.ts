@@ -1,8 +1,8 @@
-import { Pipeline, type Sql, uuidArray } from '@gx/db';
+import { Pipeline, prepared, type Sql, uuidArray } from '@gx/db';
 import type { CommandStatus, CommandType } from '@gx/schema';
 import { type SQL, sql } from 'drizzle-orm';
 import { type ClaimedCommand, planBatches } from '../plan.js';
-import { millis, prepared } from './executor.js';
+import { millis } from './executor.js';
 
 /** Serialises claims across workers, so two never pick the same key in the same instant. */
 const claimLockKey = 0x67785f636c61696dn;

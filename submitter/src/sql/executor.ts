@@ -15,13 +15,9 @@ export function list(values: readonly unknown[]): SQL {
 /** `interval` of a number of milliseconds, as a parameter. */
 export const millis = (ms: number): SQL => sql`(${ms} * interval '1 millisecond')`;
 
-/** For a statement whose text never varies: kept prepared on its connection (see `Pipeline.execute`). */
-export const prepared = { prepare: true } as const;
-
 /**
  * Rows as one JSON parameter, for `jsonb_to_recordset(...::text::jsonb)`: a statement over any number
- * of rows keeps one text, so it can stay prepared. (A VALUES list has a text per row count, and an
- * unprepared statement with parameters costs postgres.js a round trip to describe it first, which
- * also stops the statements behind it from going out until the answer.)
+ * of rows keeps one text, so it can stay prepared. (A VALUES list has a text per row count, and
+ * unprepared, a statement pays a round trip to be described; see `prepared`.)
  */
 export const jsonRows = (rows: readonly object[]): string => JSON.stringify(rows);
