@@ -75,6 +75,12 @@ export const commands = pgTable(
     index('commands_leased_idx')
       .on(t.lockedAt)
       .where(sql`${t.lockedBy} is not null and ${t.status} in ('ACCEPTED', 'SUBMITTED', 'RETRYING')`),
+    // Commands waiting out a retry's backoff, unclaimed: the claim reads them as blockers on every
+    // wake. Read through the status index (or the claimable one, as the planner chose after a
+    // bulk load), that walked every waiting command: 10-15 ms a claim behind a backlog of 15,000.
+    index('commands_backing_off_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'RETRYING' and ${t.lockedBy} is null`),
     index('commands_requester_idx').on(t.requesterId, t.seq),
     index('commands_status_idx').on(t.status, t.seq),
     index('commands_ledger_tx_idx').on(t.ledgerTxId),

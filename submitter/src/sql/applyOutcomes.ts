@@ -48,7 +48,8 @@ export async function applyOutcomes(
         sql`
         update commands c
            set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
-               committed_at = now(), updated_at = now(), error_code = null, error_message = null
+               committed_at = now(), updated_at = now(), error_code = null, error_message = null,
+               locked_by = null, locked_at = null
           from jsonb_to_recordset(${jsonRows(committed)}::text::jsonb) as v(id uuid, block bigint)
          where c.id = v.id
            and c.locked_by = ${workerId}
@@ -67,7 +68,8 @@ export async function applyOutcomes(
         with refused as (
           update commands c
              set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
-                 block_number = coalesce(c.block_number, v.block), updated_at = now()
+                 block_number = coalesce(c.block_number, v.block), updated_at = now(),
+                 locked_by = null, locked_at = null
             from jsonb_to_recordset(${jsonRows(rejected)}::text::jsonb) as v(id uuid, reason text, block bigint)
            where c.id = v.id
              and c.locked_by = ${workerId}
@@ -78,6 +80,8 @@ export async function applyOutcomes(
       ),
     );
   }
+  // The verdicts release their claims themselves (one row version, not two); this releases the
+  // commands they left alone, which the projector had already moved further.
   const ids = settledIds(all);
   if (ids.length > 0) {
     statements.push(

@@ -101,4 +101,27 @@ describe('claimBatches', () => {
     expect(second.flat().map((c) => c.id)).toEqual(commands.slice(4).map((c) => c.id));
     expect(third).toEqual([]);
   });
+
+  it('takes all it planned or nothing: a planned command locked elsewhere holds the claim back', async () => {
+    const a = newUser();
+    const [a1, a2] = [updateProfile(a), updateProfile(a)];
+    await acceptCommands(database.db, [a1, a2]);
+    const holder = await database.sql.reserve();
+    try {
+      await holder`begin`;
+      await holder`select id from commands where id = ${a1.id} for update`;
+
+      // a1 is read (reads take no row locks) and planned with a2, but cannot be locked: a2 must not
+      // go without it
+      expect(await claim(4, 10)).toEqual([]);
+      expect(await claimedBy('w1')).toEqual([]);
+
+      await holder`commit`;
+    } finally {
+      holder.release();
+    }
+    const batches = await claim(4, 10);
+    expect(batches.map((b) => b.map((c) => c.id))).toEqual([[a1.id, a2.id]]);
+    expect(batches[0]![0]).toMatchObject({ type: 'UPDATE_PROFILE', status: 'ACCEPTED', payload: a1.payload });
+  });
 });

@@ -52,9 +52,10 @@ interface BlockerRow {
 const transactionSettings = sql`select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
 
 /**
- * The oldest due, unclaimed commands, locked for this claim: only what the plan needs, since the
- * window holds many more commands than the plan takes (parsing every payload in it cost the
- * submitter more CPU than anything else in a batched drain).
+ * The oldest due, unclaimed commands: only what the plan needs, since the window holds many more
+ * commands than the plan takes (parsing every payload in it cost the submitter more CPU than
+ * anything else in a batched drain). Not locked: claims are serialised by the advisory lock, and
+ * `claimUpdate` locks the rows it takes.
  */
 const candidatesRead = (limit: number) => sql`
   select id, seq, aggregate_id as "aggregateId", touches
@@ -63,8 +64,7 @@ const candidatesRead = (limit: number) => sql`
      and locked_by is null
      and next_attempt_at <= now()
    order by seq
-   limit ${limit}
-     for update skip locked`;
+   limit ${limit}`;
 
 /** The commands in flight that are not candidates: claimed (leased or not), or backing off. */
 const blockersRead = (leaseMs: number) => sql`
@@ -79,12 +79,28 @@ const blockersRead = (leaseMs: number) => sql`
      and locked_by is null
      and next_attempt_at > now()`;
 
-/** Marks the planned commands as this worker's and returns what sending them needs. */
+/**
+ * Takes the planned commands, all or none: locks them (`FOR UPDATE SKIP LOCKED`) if they are still
+ * due and unclaimed, marks them with this worker's id and a lease, and returns what sending them
+ * needs. If any of them could not be taken, it takes none, so a later command of an aggregate never
+ * goes without an earlier one. (Locking the candidates as they were read locked the whole window,
+ * about thirty times the commands claimed in a batched drain: a fifth of PostgreSQL's time.)
+ */
 const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
-  update commands set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
-   where id = any(${uuidArray(ids)}::uuid[])
-  returning id, type, status, payload, attempts, ledger_tx_id as "ledgerTxId",
-            correlation_id as "correlationId", created_at as "createdAt"`;
+  with taken as (
+    select id from commands
+     where id = any(${uuidArray(ids)}::uuid[])
+       and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+       and locked_by is null
+       and next_attempt_at <= now()
+       for update skip locked),
+  complete as (select count(*) = ${ids.length} as ok from taken)
+  update commands c
+     set locked_by = ${workerId}, locked_at = now(), claimed_at = clock_timestamp(), updated_at = now()
+    from complete
+   where complete.ok and c.id in (select id from taken)
+  returning c.id, c.type, c.status, c.payload, c.attempts, c.ledger_tx_id as "ledgerTxId",
+            c.correlation_id as "correlationId", c.created_at as "createdAt"`;
 
 /**
  * Claims the commands to send now, packed into transactions (see `planBatches`), and marks them
@@ -94,8 +110,8 @@ const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
  *
  * On an idle system this is the wake path, so it costs two round trips on one connection, with
  * statements prepared once: BEGIN, the lock and both reads together (PostgreSQL runs them in the
- * order sent, the lock first), then the UPDATE, which returns the claimed commands' payloads, with
- * COMMIT. Neither read joins the other, so each keeps one plan, on its partial index, whatever the
+ * order sent, the lock first), then `claimUpdate`, which returns the claimed commands' payloads,
+ * with COMMIT. Neither read joins the other, so each keeps one plan, on its partial index, whatever the
  * queue's size or the table's statistics. The
  * in-flight statuses are spelled out (they are `inFlightStatuses`) because a prepared statement's
  * generic plan can use the partial indexes only for a literal list.
@@ -142,6 +158,7 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
       ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepared) : undefined,
       tx.commit(),
     ]);
+    if (claimed.length < ids.length) return [];
     const rest = new Map(claimed.map((row) => [row.id, row]));
     return planned.map((batch) =>
       batch.map((command): ClaimedCommand => {

@@ -1,0 +1,1 @@
+CREATE INDEX "commands_backing_off_idx" ON "commands" USING btree ("next_attempt_at") WHERE "commands"."status" = 'RETRYING' and "commands"."locked_by" is null;
