@@ -16,3 +16,8 @@ export function nameArray(names: readonly string[]): string {
   }
   return `{${names.join(',')}}`;
 }
+
+/** A text array literal of any strings, each quoted (and its quotes and backslashes escaped). */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}

@@ -1,5 +1,5 @@
 export { aggregateLockStatement, type DbTransaction, lockAggregate } from './aggregateLock.js';
-export { nameArray, uuidArray } from './arrayLiterals.js';
+export { nameArray, textArray, uuidArray } from './arrayLiterals.js';
 export {
   type ConnectOptions,
   connect,

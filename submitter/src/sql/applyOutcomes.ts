@@ -1,4 +1,4 @@
-import { type Pipeline, prepared, uuidArray } from '@gx/db';
+import { type Pipeline, prepared, textArray, uuidArray } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { jsonRows, list } from './executor.js';
@@ -36,7 +36,8 @@ export async function applyOutcomes(
         update ledger_transactions l
            set status = 'COMMITTED', validation_code = 0, block_number = v.block, updated_at = now()
           from jsonb_to_recordset(${jsonRows(ledgers)}::text::jsonb) as v(tx_id text, block bigint)
-         where l.tx_id = v.tx_id`,
+         where l.tx_id = any(${textArray(ledgers.map((l) => l.tx_id))}::text[])
+           and l.tx_id = v.tx_id`,
         prepared,
       ),
     );
@@ -51,7 +52,8 @@ export async function applyOutcomes(
                committed_at = now(), updated_at = now(), error_code = null, error_message = null,
                locked_by = null, locked_at = null
           from jsonb_to_recordset(${jsonRows(committed)}::text::jsonb) as v(id uuid, block bigint)
-         where c.id = v.id
+         where c.id = any(${uuidArray(committed.map((c) => c.id))}::uuid[])
+           and c.id = v.id
            and c.locked_by = ${workerId}
            and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`,
         prepared,
@@ -71,7 +73,8 @@ export async function applyOutcomes(
                  block_number = coalesce(c.block_number, v.block), updated_at = now(),
                  locked_by = null, locked_at = null
             from jsonb_to_recordset(${jsonRows(rejected)}::text::jsonb) as v(id uuid, reason text, block bigint)
-           where c.id = v.id
+           where c.id = any(${uuidArray(rejected.map((r) => r.id))}::uuid[])
+             and c.id = v.id
              and c.locked_by = ${workerId}
              and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
           returning c.id, c.type)

@@ -1,4 +1,4 @@
-import { type Pipeline, prepared } from '@gx/db';
+import { type Pipeline, prepared, uuidArray } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
 import { jsonRows, list } from './executor.js';
@@ -46,7 +46,8 @@ export async function recordSubmissions(
          set status = 'SUBMITTED', ledger_tx_id = v.tx_id, submitted_at = coalesce(c.submitted_at, now()),
              updated_at = now(), error_code = null, error_message = null
         from jsonb_to_recordset(${jsonRows(pairs)}::text::jsonb) as v(id uuid, tx_id text)
-       where c.id = v.id
+       where c.id = any(${uuidArray(pairs.map((p) => p.id))}::uuid[])
+         and c.id = v.id
          and c.locked_by = ${workerId}
          and c.status in ${list(allowedFrom('submitter', 'SUBMITTED'))}
       returning c.id`,
