@@ -1,7 +1,12 @@
 import { notifyCommands, Pipeline, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import { applyOutcomes, type Outcomes, settledIds } from './sql/applyOutcomes.js';
-import { recordSubmissions, type Submission } from './sql/recordSubmissions.js';
+import {
+  failedAtLeaseFence,
+  LeaseLostError,
+  recordSubmissions,
+  type Submission,
+} from './sql/recordSubmissions.js';
 
 /** Two: a group's commit waits for its WAL flush, and the next group need not wait behind it. */
 const concurrentWrites = 2;
@@ -83,10 +88,12 @@ export class StatusWriter {
     this.#outcomes = [];
     if (submissions.length === 0 && outcomes.length === 0) return;
     try {
+      const tw = performance.now();
       await this.#write(
         submissions.map((p) => p.item),
         outcomes.map((p) => p.item),
       );
+      (globalThis as any).__trace?.({ ev: 'write', s: submissions.length, o: outcomes.length, ms: performance.now() - tw });
       for (const pending of [...submissions, ...outcomes]) pending.resolve();
     } catch (error) {
       if (submissions.length + outcomes.length === 1) {
@@ -104,20 +111,25 @@ export class StatusWriter {
   }
 
   /**
-   * One transaction whose statements and notices go out at once, prepared, and run in order, then
-   * COMMIT: two round trips. A lost lease fails it, notices included. The notice's ids are known up
-   * front: each write moves all of its commands.
+   * One transaction whose statements, notices and COMMIT go out at once, prepared, and run in
+   * order: one round trip. A lost lease fails it at the fence (`LeaseLostError`), notices included:
+   * PostgreSQL answers the COMMIT behind a failed statement with a rollback. The notice's ids are
+   * known up front: each write moves all of its commands.
    */
   async #write(submissions: readonly Submission[], outcomes: readonly Outcomes[]): Promise<void> {
     const ids = [...submissions.flatMap((s) => s.commandIds), ...settledIds(outcomes)];
     await Pipeline.run(this.#pool, async (tx) => {
-      await Promise.all([
+      const results = await Promise.allSettled([
         tx.begin(),
         submissions.length > 0 && recordSubmissions(tx, this.#workerId, submissions),
         outcomes.length > 0 && applyOutcomes(tx, this.#workerId, outcomes),
         notifyCommands(tx, ids),
+        tx.commit(),
       ]);
-      await tx.commit();
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      const fence = failures.find(failedAtLeaseFence);
+      if (fence) throw new LeaseLostError((fence as { detail?: string }).detail ?? 'lease lost');
+      if (failures.length > 0) throw failures[0];
     });
   }
 }
