@@ -75,7 +75,8 @@ export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): 
     landingPage: false,
     multipart: false,
     batching: false,
-    maxRequestBodySize: env.API_BODY_LIMIT_BYTES,
+    // checked on Content-Length in the HTTP handler, without a stream around every body
+    maxRequestBodySize: false,
     cors: corsOptions(settings.corsOrigins),
     maskedErrors: { isDev: env.NODE_ENV === 'development' },
     logging: {

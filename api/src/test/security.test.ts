@@ -302,6 +302,22 @@ describe('transport protections', () => {
     expect(errorOf(response).code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('refuses a body that does not declare its length (chunked) with 411, and runs nothing', async () => {
+    const before = await countRows(database.sql, 'commands');
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.accessToken}` },
+      body: new Blob([
+        JSON.stringify({ query: 'mutation { updateProfile(input: { lastName: "Chunked" }) { commandId } }' }),
+      ]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(411);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await countRows(database.sql, 'commands')).toBe(before);
+  });
+
   it('prevents CSRF: a POST that is not JSON is refused, and GET never mutates', async () => {
     for (const type of [
       'text/plain',
