@@ -1,11 +1,11 @@
-// Prints the plans of the submitter's claim reads (the candidates, and the commands in flight that
-// are not candidates) on a queue of 20,000 waiting and 20,000 finished commands, 1,600 of them
-// leased, as the claim runs them with its defaults (16 free slots, batches of 100) (for the closing
-// note; not part of `pnpm bench`).
+// Prints the plan of the submitter's claim read (the candidates and the commands in flight that are
+// not candidates, in one statement) on a queue of 20,000 waiting and 20,000 finished commands, 1,600
+// of them leased, as the claim runs it with its defaults (16 free slots, batches of 100) (for the
+// closing note; not part of `pnpm bench`).
 import { connect } from '@gx/db';
 import { acceptCommands } from '@gx/db/testing';
 import { newUser, transfer, updateProfile } from '@gx/schema/testing';
-import { explainClaimReads } from '@gx/submitter';
+import { explainClaimRead } from '@gx/submitter';
 import { sql } from 'drizzle-orm';
 import { BenchStack } from './lib/stack.js';
 
@@ -24,8 +24,8 @@ try {
     sql`update commands set locked_by = 'w', locked_at = now() where seq between 20001 and 21600`,
   );
   await db.execute(sql`analyze commands`);
-  const plans = await explainClaimReads(pool, { leaseMs: 60_000, freeSlots: 16, maxBatch: 100 });
-  process.stdout.write(`${plans.join('\n\n')}\n`);
+  const plan = await explainClaimRead(pool, { leaseMs: 60_000, freeSlots: 16, maxBatch: 100 });
+  process.stdout.write(`${plan}\n`);
   await close();
 } finally {
   await stack.stop();

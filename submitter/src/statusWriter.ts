@@ -88,12 +88,10 @@ export class StatusWriter {
     this.#outcomes = [];
     if (submissions.length === 0 && outcomes.length === 0) return;
     try {
-      const tw = performance.now();
       await this.#write(
         submissions.map((p) => p.item),
         outcomes.map((p) => p.item),
       );
-      (globalThis as any).__trace?.({ ev: 'write', s: submissions.length, o: outcomes.length, ms: performance.now() - tw });
       for (const pending of [...submissions, ...outcomes]) pending.resolve();
     } catch (error) {
       if (submissions.length + outcomes.length === 1) {

@@ -1,6 +1,6 @@
 import { Pipeline, prepared, type Sql, uuidArray } from '@gx/db';
 import type { CommandStatus, CommandType } from '@gx/schema';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type ClaimedCommand, planBatches } from '../plan.js';
 import { millis } from './executor.js';
 
@@ -15,11 +15,18 @@ export interface ClaimSettings {
 }
 
 /** What the plan reads of a candidate: its order and keys, no payload. */
-interface CandidateRow {
+/**
+ * A row of the claim's read: a candidate (due and unclaimed; only what the plan needs), or a
+ * command in flight that is not one (claimed, leased or not, or backing off).
+ */
+interface ClaimReadRow {
+  candidate: boolean;
   id: string;
   seq: string;
   aggregateId: string;
   touches: string[];
+  /** A blocker claimed under a lease still running: its transaction may be in flight now. */
+  leased: boolean;
 }
 
 /** The rest of a claimed command, returned by the UPDATE that claims it. */
@@ -35,15 +42,6 @@ interface ClaimedRow {
   createdAt: string;
 }
 
-/** A command in flight that is not a candidate: claimed by a worker, or waiting out a backoff. */
-interface BlockerRow {
-  aggregateId: string;
-  seq: string;
-  touches: string[];
-  /** Claimed under a lease still running: its transaction may be in flight now. */
-  leased: boolean;
-}
-
 /**
  * For the claim's own transaction: an asynchronous commit (see `claimBatches`), and index scans,
  * not bitmap scans, which cannot mark the dead entries they pass: the indexes of in-flight
@@ -52,32 +50,35 @@ interface BlockerRow {
 const transactionSettings = sql`select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
 
 /**
- * The oldest due, unclaimed commands: only what the plan needs, since the window holds many more
- * commands than the plan takes (parsing every payload in it cost the submitter more CPU than
- * anything else in a batched drain). Not locked: claims are serialised by the advisory lock, and
- * `claimUpdate` locks the rows it takes.
+ * What the plan reads, in one statement, so all of it comes from one snapshot: the oldest due,
+ * unclaimed commands (the candidates), and the commands in flight that are not candidates
+ * (blockers: claimed, or backing off). Read by two statements, a command released between them
+ * was in neither, and a later command of its aggregate could leave before it.
+ *
+ * Candidates carry only what the plan needs: the window holds many more commands than the plan
+ * takes (parsing every payload in it cost the submitter more CPU than anything else in a batched
+ * drain). They are not locked: claims are serialised by the advisory lock, and `claimUpdate` locks
+ * the rows it takes. Each branch keeps its own plan on its own partial index; none joins another.
  */
-const candidatesRead = (limit: number) => sql`
-  select id, seq, aggregate_id as "aggregateId", touches
-    from commands
-   where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-     and locked_by is null
-     and next_attempt_at <= now()
-   order by seq
-   limit ${limit}`;
-
-/** The commands in flight that are not candidates: claimed (leased or not), or backing off. */
-const blockersRead = (leaseMs: number) => sql`
-  select aggregate_id as "aggregateId", seq, touches, locked_at > now() - ${millis(leaseMs)} as leased
-    from commands
-   where locked_by is not null
-     and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+const claimRead = (limit: number, leaseMs: number) => sql`
+  (select true as candidate, id, seq, aggregate_id as "aggregateId", touches, false as leased
+     from commands
+    where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+      and locked_by is null
+      and next_attempt_at <= now()
+    order by seq
+    limit ${limit})
   union all
-  select aggregate_id, seq, touches, false
-    from commands
-   where status = 'RETRYING'
-     and locked_by is null
-     and next_attempt_at > now()`;
+  (select false, id, seq, aggregate_id, touches, locked_at > now() - ${millis(leaseMs)}
+     from commands
+    where locked_by is not null
+      and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING'))
+  union all
+  (select false, id, seq, aggregate_id, touches, false
+     from commands
+    where status = 'RETRYING'
+      and locked_by is null
+      and next_attempt_at > now())`;
 
 /**
  * Takes the planned commands, all or none: locks them (`FOR UPDATE SKIP LOCKED`) if they are still
@@ -109,10 +110,9 @@ const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
  * workers).
  *
  * On an idle system this is the wake path, so it costs two round trips on one connection, with
- * statements prepared once: BEGIN, the lock and both reads together (PostgreSQL runs them in the
+ * statements prepared once: BEGIN, the lock and `claimRead` together (PostgreSQL runs them in the
  * order sent, the lock first), then `claimUpdate`, which returns the claimed commands' payloads,
- * with COMMIT. Neither read joins the other, so each keeps one plan, on its partial index, whatever the
- * queue's size or the table's statistics. The
+ * with COMMIT. The
  * in-flight statuses are spelled out (they are `inFlightStatuses`) because a prepared statement's
  * generic plan can use the partial indexes only for a literal list.
  *
@@ -123,13 +123,21 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
   return Pipeline.run(pool, async (tx) => {
-    const [, , , candidates, blockers] = await Promise.all([
+    const [, , , read] = await Promise.all([
       tx.begin(),
       tx.execute(transactionSettings, prepared),
       tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepared),
-      tx.execute<CandidateRow>(candidatesRead(candidateWindow(freeSlots, maxBatch)), prepared),
-      tx.execute<BlockerRow>(blockersRead(leaseMs), prepared),
+      tx.execute<ClaimReadRow>(claimRead(candidateWindow(freeSlots, maxBatch), leaseMs), prepared),
     ]);
+    const candidates = read
+      .filter((row) => row.candidate)
+      .map((row) => ({
+        id: row.id,
+        seq: BigInt(row.seq),
+        aggregateId: row.aggregateId,
+        touches: row.touches,
+      }))
+      .sort((a, b) => (a.seq < b.seq ? -1 : 1));
     if (candidates.length === 0) {
       await tx.commit();
       return [];
@@ -137,7 +145,8 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
 
     const blockedFrom = new Map<string, bigint>();
     const busyKeys = new Set<string>();
-    for (const row of blockers) {
+    for (const row of read) {
+      if (row.candidate) continue;
       const seq = BigInt(row.seq);
       const oldest = blockedFrom.get(row.aggregateId);
       if (oldest === undefined || seq < oldest) blockedFrom.set(row.aggregateId, seq);
@@ -147,7 +156,7 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
       }
     }
     const planned = planBatches({
-      candidates: candidates.map((row) => ({ ...row, seq: BigInt(row.seq) })),
+      candidates,
       blockedFrom,
       busyKeys,
       freeSlots,
@@ -170,25 +179,26 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
 }
 
 /**
- * The plans of the claim's two reads, run as the claim runs them (its settings, a window for
- * `freeSlots`): for `bench/explainClaim.ts`. Locks the candidates it reads until it returns.
+ * The plan of the claim's read, run as the claim runs it (its settings, a window for `freeSlots`):
+ * for `bench/explainClaim.ts`.
  */
-export async function explainClaimReads(
+export async function explainClaimRead(
   pool: Sql,
   settings: Pick<ClaimSettings, 'leaseMs' | 'freeSlots' | 'maxBatch'>,
-): Promise<string[]> {
-  const explain = (read: SQL) => sql`explain (analyze, buffers, costs off) ${read}`;
+): Promise<string> {
   return Pipeline.run(pool, async (tx) => {
-    const [, , ...plans] = await Promise.all([
+    const [, , plan] = await Promise.all([
       tx.begin(),
       tx.execute(transactionSettings),
       tx.execute<{ 'QUERY PLAN': string }>(
-        explain(candidatesRead(candidateWindow(settings.freeSlots, settings.maxBatch))),
+        sql`explain (analyze, buffers, costs off) ${claimRead(
+          candidateWindow(settings.freeSlots, settings.maxBatch),
+          settings.leaseMs,
+        )}`,
       ),
-      tx.execute<{ 'QUERY PLAN': string }>(explain(blockersRead(settings.leaseMs))),
+      tx.commit(),
     ]);
-    await tx.commit();
-    return plans.map((rows) => rows.map((row) => row['QUERY PLAN']).join('\n'));
+    return plan.map((row) => row['QUERY PLAN']).join('\n');
   });
 }
 
