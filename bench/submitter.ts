@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { channels, connect } from '@gx/db';
+import { channels, connect, uuidArray } from '@gx/db';
 import { acceptCommands } from '@gx/db/testing';
 import {
   mint,
@@ -101,11 +101,11 @@ try {
       select extract(epoch from max(c.committed_at) - min(c.claimed_at))::float8 as seconds,
              count(distinct c.ledger_tx_id)::int as transactions,
              (count(c.ledger_tx_id)::float8 / nullif(count(distinct c.ledger_tx_id), 0)) as mean_batch
-        from commands c where c.id in ${list(backlog.map((c) => c.id))}`);
+        from commands c where c.id = any(${uuidArray(backlog.map((c) => c.id))}::uuid[])`);
     const stages = await db.execute<{ to_submit: number; to_commit: number }>(sql`
       select extract(epoch from submitted_at - claimed_at) * 1000 as to_submit,
              extract(epoch from committed_at - submitted_at) * 1000 as to_commit
-        from commands where id in ${list(backlog.map((c) => c.id))} and committed_at is not null`);
+        from commands where id = any(${uuidArray(backlog.map((c) => c.id))}::uuid[]) and committed_at is not null`);
     const rate = backlog.length / span!.seconds;
     details[mode.name] = {
       rate,
@@ -182,13 +182,6 @@ try {
 
   await close();
   report('submitter', figures, details);
-
-  function list(values: readonly string[]) {
-    return sql`(${sql.join(
-      values.map((v) => sql`${v}::uuid`),
-      sql`, `,
-    )})`;
-  }
 
   /**
    * Until no command is on its way. It counts those still on their way, fewer as the drain goes,
