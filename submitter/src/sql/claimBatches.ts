@@ -14,7 +14,6 @@ export interface ClaimSettings {
   maxBatch: number;
 }
 
-/** What the plan reads of a candidate: its order and keys, no payload. */
 /**
  * A row of the claim's read: a candidate (due and unclaimed; only what the plan needs), or a
  * command in flight that is not one (claimed, leased or not, or backing off).
@@ -112,9 +111,8 @@ const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
  * On an idle system this is the wake path, so it costs two round trips on one connection, with
  * statements prepared once: BEGIN, the lock and `claimRead` together (PostgreSQL runs them in the
  * order sent, the lock first), then `claimUpdate`, which returns the claimed commands' payloads,
- * with COMMIT. The
- * in-flight statuses are spelled out (they are `inFlightStatuses`) because a prepared statement's
- * generic plan can use the partial indexes only for a literal list.
+ * with COMMIT. The in-flight statuses are spelled out (they are `inFlightStatuses`) because a
+ * prepared statement's generic plan can use the partial indexes only for a literal list.
  *
  * The commit does not wait for its WAL flush: a claim lost in a crash only returns its commands
  * to the queue, and the submission record, committed durably before any send, flushes it first.
