@@ -91,6 +91,18 @@ describe('claimBatches', () => {
     expect((await claim(1, 1)).map((b) => b.map((c) => c.id))).toEqual([[free.id]]);
   });
 
+  it('with the whole window waiting behind a command backing off, still finds the commands behind it', async () => {
+    const r = newUser();
+    const backingOff = updateProfile(r);
+    const waiting = Array.from({ length: 100 }, () => updateProfile(r)); // more than the window (64)
+    const free = updateProfile(newUser());
+    await acceptCommands(database.db, [backingOff, ...waiting, free]);
+    await set(backingOff, sql`status = 'RETRYING', next_attempt_at = now() + interval '1 hour'`);
+
+    expect((await claim(1, 1)).map((b) => b.map((c) => c.id))).toEqual([[free.id]]);
+    expect(await claimedBy('w1')).toEqual([free.id]);
+  });
+
   it('claims nothing twice: a second claim finds only what the first left', async () => {
     const commands = Array.from({ length: 6 }, () => updateProfile(newUser()));
     await acceptCommands(database.db, commands);

@@ -1,7 +1,7 @@
 import { Pipeline, prepared, type Sql, uuidArray } from '@gx/db';
 import type { CommandStatus, CommandType } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type ClaimedCommand, planBatches } from '../plan.js';
+import { type ClaimedCommand, type PlanCandidate, planBatches } from '../plan.js';
 import { millis } from './executor.js';
 
 /** Serialises claims across workers, so two never pick the same key in the same instant. */
@@ -80,6 +80,22 @@ const claimRead = (limit: number, leaseMs: number) => sql`
       and next_attempt_at > now())`;
 
 /**
+ * Due, unclaimed commands of the aggregates not in `blocked`: read only when the whole window
+ * waited behind commands in flight (a long queue behind one backing off), so that the commands
+ * of other aggregates behind it do not wait out its backoff too. Whole aggregates are left out,
+ * so no later command of theirs can be taken without its elders.
+ */
+const candidatesPast = (limit: number, blocked: readonly string[]) => sql`
+  select true as candidate, id, seq, aggregate_id as "aggregateId", touches, false as leased
+    from commands
+   where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+     and locked_by is null
+     and next_attempt_at <= now()
+     and aggregate_id <> all(${uuidArray(blocked)}::uuid[])
+   order by seq
+   limit ${limit}`;
+
+/**
  * Takes the planned commands, all or none: locks them (`FOR UPDATE SKIP LOCKED`) if they are still
  * due and unclaimed, marks them with this worker's id and a lease, and returns what sending them
  * needs. If any of them could not be taken, it takes none, so a later command of an aggregate never
@@ -121,21 +137,14 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
   if (freeSlots <= 0) return [];
   return Pipeline.run(pool, async (tx) => {
+    const window = candidateWindow(freeSlots, maxBatch);
     const [, , , read] = await Promise.all([
       tx.begin(),
       tx.execute(transactionSettings, prepared),
       tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepared),
-      tx.execute<ClaimReadRow>(claimRead(candidateWindow(freeSlots, maxBatch), leaseMs), prepared),
+      tx.execute<ClaimReadRow>(claimRead(window, leaseMs), prepared),
     ]);
-    const candidates = read
-      .filter((row) => row.candidate)
-      .map((row) => ({
-        id: row.id,
-        seq: BigInt(row.seq),
-        aggregateId: row.aggregateId,
-        touches: row.touches,
-      }))
-      .sort((a, b) => (a.seq < b.seq ? -1 : 1));
+    const candidates = candidatesOf(read);
     if (candidates.length === 0) {
       await tx.commit();
       return [];
@@ -153,13 +162,19 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
         for (const key of row.touches) busyKeys.add(key);
       }
     }
-    const planned = planBatches({
-      candidates,
-      blockedFrom,
-      busyKeys,
-      freeSlots,
-      maxBatch,
-    });
+    const plan = (due: PlanCandidate[]) =>
+      planBatches({ candidates: due, blockedFrom, busyKeys, freeSlots, maxBatch });
+    let planned = plan(candidates);
+    // A full window of commands that all wait behind an elder of their aggregate (nothing in it
+    // could go): look past those aggregates.
+    const waitsBehindElder = (c: PlanCandidate) => c.seq >= (blockedFrom.get(c.aggregateId) ?? c.seq + 1n);
+    if (candidates.length === window && candidates.every(waitsBehindElder)) {
+      planned = plan(
+        candidatesOf(
+          await tx.execute<ClaimReadRow>(candidatesPast(window, [...blockedFrom.keys()]), prepared),
+        ),
+      );
+    }
     const ids = planned.flat().map((c) => c.id);
     const [claimed = []] = await Promise.all([
       ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepared) : undefined,
@@ -200,11 +215,19 @@ export async function explainClaimRead(
   });
 }
 
+/** The candidates among the rows of a claim read, in `seq` order. */
+function candidatesOf(rows: readonly ClaimReadRow[]): PlanCandidate[] {
+  return rows
+    .filter((row) => row.candidate)
+    .map((row) => ({ id: row.id, seq: BigInt(row.seq), aggregateId: row.aggregateId, touches: row.touches }))
+    .sort((a, b) => (a.seq < b.seq ? -1 : 1));
+}
+
 /**
  * How many of the oldest due commands the claim reads: twice what the free slots hold, so the
  * plan can pass over commands whose keys are busy, and never fewer than 64, so that with few
- * slots free a short head of waiting commands does not hide the ones behind it (a longer one
- * still does, until the commands it waits for are settled or due).
+ * slots free a short head of waiting commands does not hide the ones behind it in the same read
+ * (a longer one costs a second read, `candidatesPast`).
  */
 function candidateWindow(freeSlots: number, maxBatch: number): number {
   return Math.min(Math.max(freeSlots * maxBatch * 2, 64), 5_000);
