@@ -17,6 +17,9 @@ export const credentials = pgTable(
   },
   (t) => [
     uniqueIndex('credentials_email_idx').on(sql`lower(${t.email})`),
+    // A rejected registration frees its e-mail by deleting its row (submitter and projector): by
+    // this index, not a scan of every account.
+    uniqueIndex('credentials_register_command_idx').on(t.registerCommandId),
     check('credentials_role_check', oneOf(t.role, roles)),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "credentials_register_command_idx" ON "credentials" USING btree ("register_command_id");
