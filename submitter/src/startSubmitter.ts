@@ -19,7 +19,7 @@ export interface RunningSubmitter {
 /** Wires a submitter from its configuration: database, ledger, LISTEN, metrics and ops endpoints. */
 export async function startSubmitter(config: SubmitterConfig, logger: Logger): Promise<RunningSubmitter> {
   const database = await resolveDatabase(config, logger);
-  const { db, sql: pool, close } = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
+  const shared = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
   const claims = connect(database.url, { max: 1, applicationName: 'gx-submitter-claim' });
   const registry = new Registry();
   const ledger = await connectLedger({
@@ -35,8 +35,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
   });
   const listener = config.SUBMITTER_LISTEN ? createListener(database.url, { logger }) : undefined;
   const submitter = new Submitter({
-    db,
-    pool,
+    database: shared,
     claimPool: claims.sql,
     ledger,
     ...(listener ? { listener } : {}),
@@ -58,7 +57,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
     registry,
     logger,
     readiness: async () => {
-      await db.execute(sql`select 1`);
+      await shared.db.execute(sql`select 1`);
       return { ready: true, details: { breaker: ledger.breakerState } };
     },
   });
@@ -71,7 +70,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
       await ops.close();
       await listener?.close();
       ledger.close();
-      await close();
+      await shared.close();
       await claims.close();
       await database.stop();
     },

@@ -1,4 +1,4 @@
-import type { Db, NotificationListener, Sql } from '@gx/db';
+import type { Database, Db, NotificationListener, Sql } from '@gx/db';
 import { channels } from '@gx/db';
 import type { Ledger } from '@gx/fabric';
 import type { Logger } from '@gx/runtime';
@@ -44,9 +44,8 @@ export class Submitter {
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(deps: {
-    db: Db;
-    /** The pool behind `db`, for the status writes, which pipeline their statements. */
-    pool: Sql;
+    /** The shared pool: drizzle for most statements, postgres.js for the pipelined status writes. */
+    database: Pick<Database, 'db' | 'sql'>;
     /**
      * A pool of one connection, for the claim alone: it pipelines its statements on a reserved
      * connection, and a shared pool kept busy by the batches in flight may never have one idle.
@@ -58,7 +57,7 @@ export class Submitter {
     metrics: SubmitterMetrics;
     settings: SubmitterSettings;
   }) {
-    this.#db = deps.db;
+    this.#db = deps.database.db;
     this.#claimPool = deps.claimPool;
     this.#ledger = deps.ledger;
     this.#listener = deps.listener;
@@ -66,9 +65,9 @@ export class Submitter {
     this.#metrics = deps.metrics;
     this.#settings = deps.settings;
     this.#context = {
-      db: deps.db,
+      db: deps.database.db,
       ledger: deps.ledger,
-      writer: new StatusWriter(deps.pool, deps.settings.workerId, deps.logger),
+      writer: new StatusWriter(deps.database.sql, deps.settings.workerId, deps.logger),
       workerId: deps.settings.workerId,
       maxAttempts: deps.settings.maxAttempts,
       backoff: deps.settings.backoff,

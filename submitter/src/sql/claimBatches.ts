@@ -48,6 +48,14 @@ interface ClaimedRow {
  */
 const transactionSettings = sql`select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
 
+/** Due and unclaimed: waiting (ACCEPTED), due again (RETRYING), or SUBMITTED and unattended. */
+const dueAndUnclaimed = sql`status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+  and locked_by is null
+  and next_attempt_at <= now()`;
+
+/** A candidate as the plan reads it: its order and keys, no payload (see `claimRead`). */
+const candidateColumns = sql`true as candidate, id, seq, aggregate_id as "aggregateId", touches, false as leased`;
+
 /**
  * What the plan reads, in one statement, so all of it comes from one snapshot: the oldest due,
  * unclaimed commands (the candidates), and the commands in flight that are not candidates
@@ -60,13 +68,7 @@ const transactionSettings = sql`select set_config('synchronous_commit', 'off', t
  * the rows it takes. Each branch keeps its own plan on its own partial index; none joins another.
  */
 const claimRead = (limit: number, leaseMs: number) => sql`
-  (select true as candidate, id, seq, aggregate_id as "aggregateId", touches, false as leased
-     from commands
-    where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-      and locked_by is null
-      and next_attempt_at <= now()
-    order by seq
-    limit ${limit})
+  (select ${candidateColumns} from commands where ${dueAndUnclaimed} order by seq limit ${limit})
   union all
   (select false, id, seq, aggregate_id, touches, locked_at > now() - ${millis(leaseMs)}
      from commands
@@ -86,11 +88,9 @@ const claimRead = (limit: number, leaseMs: number) => sql`
  * so no later command of theirs can be taken without its elders.
  */
 const candidatesPast = (limit: number, blocked: readonly string[]) => sql`
-  select true as candidate, id, seq, aggregate_id as "aggregateId", touches, false as leased
+  select ${candidateColumns}
     from commands
-   where status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-     and locked_by is null
-     and next_attempt_at <= now()
+   where ${dueAndUnclaimed}
      and aggregate_id <> all(${uuidArray(blocked)}::uuid[])
    order by seq
    limit ${limit}`;
@@ -105,10 +105,7 @@ const candidatesPast = (limit: number, blocked: readonly string[]) => sql`
 const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
   with taken as (
     select id from commands
-     where id = any(${uuidArray(ids)}::uuid[])
-       and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-       and locked_by is null
-       and next_attempt_at <= now()
+     where id = any(${uuidArray(ids)}::uuid[]) and ${dueAndUnclaimed}
        for update skip locked),
   complete as (select count(*) = ${ids.length} as ok from taken)
   update commands c
@@ -120,9 +117,8 @@ const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
 
 /**
  * Claims the commands to send now, packed into transactions (see `planBatches`), and marks them
- * with this worker's id and a lease. Due commands are those waiting (ACCEPTED), due again
- * (RETRYING), or SUBMITTED and unattended (`releaseStaleLeases` hands back the claims of dead
- * workers).
+ * with this worker's id and a lease. Due commands: see `dueAndUnclaimed` (`releaseStaleLeases`
+ * hands back the claims of dead workers).
  *
  * On an idle system this is the wake path, so it costs two round trips on one connection, with
  * statements prepared once: BEGIN, the lock and `claimRead` together (PostgreSQL runs them in the
