@@ -194,7 +194,8 @@ export function beginUserWrite<A extends IdempotentArgs>(
 /**
  * The idempotency check, before any other: a key seen before from the same caller answers the first
  * command's receipt (same fingerprint) or IDEMPOTENCY_CONFLICT (another). Two requests racing with one
- * key meet at the unique index; the loser reads the winner's command.
+ * key meet at the unique index, or fail a later check the winner made true (a registration's e-mail
+ * is taken once the winner commits); either way the loser answers the winner's command.
  */
 export async function withIdempotency(
   services: Services,
@@ -207,8 +208,8 @@ export async function withIdempotency(
   try {
     return await accept();
   } catch (error) {
-    if (!isUniqueViolation(error, 'commands_idempotency_idx')) throw error;
-    const winner = await priorCommand(services.database.db, identity);
+    // a failed re-read (the database gone) must not hide why the write failed
+    const winner = await priorCommand(services.database.db, identity).catch(() => undefined);
     if (!winner) throw error;
     return replay(winner, identity.fingerprint);
   }

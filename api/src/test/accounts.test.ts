@@ -1,9 +1,13 @@
 import { commands, credentials, refreshTokens } from '@gx/db';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { createLogger } from '@gx/runtime';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../auth/passwords.js';
-import type { RunningApi } from '../index.js';
+import { EmailTakenError } from '../errors.js';
+import { createServices, parseApiConfig, type RunningApi, resolveSettings } from '../index.js';
+import { type RegisterArgs, register as registerAccount } from '../services/accounts.js';
+import { type Receipt, withIdempotency, writeIdentity } from '../services/commands.js';
 import {
   dataOf,
   errorOf,
@@ -15,6 +19,7 @@ import {
   registration,
   signUp,
   startTestApi,
+  testSecrets,
 } from './helpers.js';
 
 let database: TestDatabase;
@@ -111,6 +116,35 @@ describe('register', () => {
     expect(a.commandId).toBe(b.commandId);
     const rows = await database.db.select().from(commands).where(eq(commands.idempotencyKey, 'signup-race'));
     expect(rows).toHaveLength(1);
+  });
+
+  it("answers the winner's receipt to a racer whose e-mail check ran after the winner committed", async () => {
+    const env = parseApiConfig({ NODE_ENV: 'test', ...testSecrets, BCRYPT_COST: '4' });
+    const logger = createLogger({ service: 'test', level: 'silent', format: 'json' });
+    const services = createServices(resolveSettings(env), database, logger);
+    const caller = { viewer: null, correlationId: 'race', ip: '127.0.0.1' };
+    const identityOf = (input: RegisterArgs) =>
+      writeIdentity(services, caller, 'register', input, null).identity;
+    try {
+      // The racer passed the idempotency check before the winner's command existed; by its e-mail
+      // check the winner has committed, so that check fails.
+      const input = registration({ idempotencyKey: 'signup-late-check' });
+      let winner: Receipt | undefined;
+      const racer = await withIdempotency(services, identityOf(input), async () => {
+        winner = await registerAccount(services, caller, input);
+        throw new EmailTakenError();
+      });
+      expect(winner?.status).toBe('ACCEPTED');
+      expect(racer).toEqual(winner);
+
+      // With no command under its key, the failure stands.
+      const alone = registration({ idempotencyKey: 'signup-no-winner' });
+      await expect(
+        withIdempotency(services, identityOf(alone), () => Promise.reject(new EmailTakenError())),
+      ).rejects.toBeInstanceOf(EmailTakenError);
+    } finally {
+      services.limits.close();
+    }
   });
 });
 
