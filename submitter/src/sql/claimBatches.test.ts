@@ -13,8 +13,10 @@ beforeEach(async () => {
   await database.db.execute(sql`truncate commands cascade`);
 });
 
-const claim = (freeSlots: number, maxBatch: number) =>
+const claimWithRest = (freeSlots: number, maxBatch: number) =>
   claimBatches(database.sql, { workerId: 'w1', leaseMs: 60_000, freeSlots, maxBatch });
+const claim = (freeSlots: number, maxBatch: number) =>
+  claimWithRest(freeSlots, maxBatch).then((c) => c.batches);
 
 async function claimedBy(worker: string): Promise<string[]> {
   const rows = await database.db.execute<{ id: string }>(
@@ -74,10 +76,11 @@ describe('claimBatches', () => {
     await set(backingOff, sql`status = 'RETRYING', next_attempt_at = now() + interval '1 hour'`);
     await set(abandoned, sql`locked_by = 'dead', locked_at = now() - interval '2 minutes'`);
 
-    const batches = await claim(4, 10);
+    const { batches, leftWaiting } = await claimWithRest(4, 10);
 
     expect(batches.map((b) => b.map((c) => c.id))).toEqual([[a1.id, a2.id], [free.id]]);
     expect(await claimedBy('w1')).toEqual([a1.id, a2.id, free.id]);
+    expect(leftWaiting).toBe(4); // toBusy and the three behind an elder
   });
 
   it('with one slot free, looks past a head of commands that must wait', async () => {
@@ -107,11 +110,12 @@ describe('claimBatches', () => {
     const commands = Array.from({ length: 6 }, () => updateProfile(newUser()));
     await acceptCommands(database.db, commands);
 
-    const [first, second, third] = [await claim(4, 1), await claim(4, 1), await claim(4, 1)];
+    const [first, second, third] = [await claimWithRest(4, 1), await claim(4, 1), await claimWithRest(4, 1)];
 
-    expect(first.flat().map((c) => c.id)).toEqual(commands.slice(0, 4).map((c) => c.id));
+    expect(first.batches.flat().map((c) => c.id)).toEqual(commands.slice(0, 4).map((c) => c.id));
+    expect(first.leftWaiting).toBe(2); // past the four free slots
     expect(second.flat().map((c) => c.id)).toEqual(commands.slice(4).map((c) => c.id));
-    expect(third).toEqual([]);
+    expect(third).toEqual({ batches: [], leftWaiting: 0 });
   });
 
   it('takes all it planned or nothing: a planned command locked elsewhere holds the claim back', async () => {

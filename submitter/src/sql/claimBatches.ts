@@ -115,6 +115,13 @@ const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
   returning c.id, c.type, c.status, c.payload, c.attempts, c.ledger_tx_id as "ledgerTxId",
             c.correlation_id as "correlationId", c.created_at as "createdAt"`;
 
+export interface Claim {
+  /** The claimed commands, packed into transactions. */
+  batches: ClaimedCommand[][];
+  /** Due commands the claim read and left waiting (behind an elder, on a busy key, past the free slots). */
+  leftWaiting: number;
+}
+
 /**
  * Claims the commands to send now, packed into transactions (see `planBatches`), and marks them
  * with this worker's id and a lease. Due commands: see `dueAndUnclaimed` (`releaseStaleLeases`
@@ -129,9 +136,9 @@ const claimUpdate = (workerId: string, ids: readonly string[]) => sql`
  * The commit does not wait for its WAL flush: a claim lost in a crash only returns its commands
  * to the queue, and the submission record, committed durably before any send, flushes it first.
  */
-export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<ClaimedCommand[][]> {
+export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<Claim> {
   const { workerId, leaseMs, freeSlots, maxBatch } = settings;
-  if (freeSlots <= 0) return [];
+  if (freeSlots <= 0) return { batches: [], leftWaiting: 0 };
   return Pipeline.run(pool, async (tx) => {
     const window = candidateWindow(freeSlots, maxBatch);
     const [, , , read] = await Promise.all([
@@ -143,7 +150,7 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
     const candidates = candidatesOf(read);
     if (candidates.length === 0) {
       await tx.commit();
-      return [];
+      return { batches: [], leftWaiting: 0 };
     }
 
     const blockedFrom = new Map<string, bigint>();
@@ -176,14 +183,17 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
       ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepared) : undefined,
       tx.commit(),
     ]);
-    if (claimed.length < ids.length) return [];
+    if (claimed.length < ids.length) return { batches: [], leftWaiting: candidates.length };
     const rest = new Map(claimed.map((row) => [row.id, row]));
-    return planned.map((batch) =>
-      batch.map((command): ClaimedCommand => {
-        const row = rest.get(command.id)!;
-        return { ...command, ...row, createdAt: new Date(row.createdAt) };
-      }),
-    );
+    return {
+      batches: planned.map((batch) =>
+        batch.map((command): ClaimedCommand => {
+          const row = rest.get(command.id)!;
+          return { ...command, ...row, createdAt: new Date(row.createdAt) };
+        }),
+      ),
+      leftWaiting: Math.max(0, candidates.length - ids.length),
+    };
   });
 }
 
