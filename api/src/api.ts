@@ -16,6 +16,7 @@ import type { Services } from './services/context.js';
 import { Hmacs } from './services/hmac.js';
 import { OutboxNotifier } from './services/outboxNotifier.js';
 import { readiness } from './services/readiness.js';
+import { WalletIds } from './services/walletIds.js';
 import { type ApiSettings, resolveSettings } from './settings.js';
 import { CommandStatusHub } from './subscriptions/commandStatusHub.js';
 import { attachWebSocketServer } from './subscriptions/websocket.js';
@@ -53,7 +54,8 @@ export function createServices(settings: ApiSettings, database: Database, logger
       ttlSeconds: env.ACCESS_TOKEN_TTL,
     }),
     refreshTokens: new RefreshTokens(database.db, env.REFRESH_TOKEN_TTL),
-    outbox: new OutboxNotifier(database.db, env.OUTBOX_NOTIFY_COALESCE_MS, logger),
+    outbox: new OutboxNotifier(database.sql, env.OUTBOX_NOTIFY_COALESCE_MS, logger),
+    walletIds: new WalletIds(database.db),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,

@@ -133,7 +133,7 @@ export const apiEnv = databaseServiceEnv({
   WS_MAX_SUBSCRIPTIONS: positiveIntVar(20_000),
   WS_PING_MS: millisVar(12_000),
   SUBSCRIPTION_POLL_MS: millisVar(10_000),
-  OUTBOX_NOTIFY_COALESCE_MS: millisVar(5),
+  OUTBOX_NOTIFY_COALESCE_MS: millisVar(10),
 }).superRefine((env, ctx) => {
   const production = env.NODE_ENV === 'production';
   const hasPair = env.JWT_PRIVATE_KEY !== undefined || env.JWT_PUBLIC_KEY !== undefined;

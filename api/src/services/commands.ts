@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { aggregateLockStatement, commands, type Db, type PendingQuery, type Sql, type SqlRow } from '@gx/db';
+import {
+  aggregateLockStatement,
+  commands,
+  type Db,
+  type PendingQuery,
+  type Sql,
+  type SqlRow,
+  uuidArray,
+} from '@gx/db';
 import {
   allowedFrom,
   type CommandPayload,
@@ -8,12 +16,13 @@ import {
   commandKeys,
   commandPayloads,
 } from '@gx/schema';
-import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Viewer } from '../auth/tokens.js';
 import { BadUserInputError, ForbiddenError, IdempotencyConflictError, NotFoundError } from '../errors.js';
 import { type Caller, isAdmin, requireViewer, type Services } from './context.js';
 import { parseId, parseIdempotencyKey } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
+import { perDatabase } from './prepared.js';
 
 /** What a write mutation answers at once. */
 export interface Receipt {
@@ -84,13 +93,22 @@ function toView(row: ViewRow): CommandView {
   };
 }
 
+/**
+ * The ids as one array parameter, so the statement is the same for any number of them and prepared
+ * once: the subscription fan-out reads on every status notice and every new subscription.
+ */
+const commandsById = perDatabase((db) =>
+  db
+    .select(viewColumns)
+    .from(commands)
+    .where(sql`${commands.id} = any(${sql.placeholder('ids')}::uuid[])`)
+    .prepare('commands_by_id'),
+);
+
 /** Reads commands by id in one query (for lists of ids, e.g. the subscription fan-out). */
 export async function readCommands(db: Db, ids: readonly string[]): Promise<CommandView[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .select(viewColumns)
-    .from(commands)
-    .where(inArray(commands.id, [...ids]));
+  const rows = await commandsById(db).execute({ ids: uuidArray(ids) });
   return rows.map(toView);
 }
 
@@ -112,27 +130,32 @@ export interface WriteIdentity {
   correlationId: string;
 }
 
-async function priorCommand(db: Db, identity: WriteIdentity) {
-  const [row] = await db
-    .select({
-      id: commands.id,
-      status: commands.status,
-      fingerprint: commands.fingerprint,
-      profileId: receiptProfileId,
-    })
-    .from(commands)
-    .where(
-      and(
-        identity.requesterId === null
-          ? isNull(commands.requesterId)
-          : eq(commands.requesterId, identity.requesterId),
-        eq(commands.idempotencyKey, identity.idempotencyKey!),
-      ),
-    );
-  return row;
+interface PriorCommandRow {
+  id: string;
+  status: CommandStatus;
+  fingerprint: string;
+  profileId: string | null;
 }
 
-function replay(prior: NonNullable<Awaited<ReturnType<typeof priorCommand>>>, fingerprint: string): Receipt {
+/**
+ * The command this caller sent before under `key`, on the unique index (requester, key): a tagged
+ * statement, prepared once per connection, so it can go out in one write with the transaction's
+ * first statements.
+ */
+function priorCommand(
+  connection: Sql,
+  requesterId: string | null,
+  key: string,
+): PendingQuery<PriorCommandRow> {
+  return connection<PriorCommandRow[]>`
+    select id, status, fingerprint,
+           coalesce(payload->>'profileId', payload->>'fromProfileId', payload->>'toProfileId') as "profileId"
+      from commands
+     where ${requesterId === null ? connection`requester_id is null` : connection`requester_id = ${requesterId}`}
+       and idempotency_key = ${key}`;
+}
+
+function replay(prior: PriorCommandRow, fingerprint: string): Receipt {
   if (prior.fingerprint !== fingerprint) throw new IdempotencyConflictError(prior.id);
   return { commandId: prior.id, status: prior.status as CommandStatus, profileId: prior.profileId };
 }
@@ -192,24 +215,26 @@ export function beginUserWrite<A extends IdempotentArgs>(
 }
 
 /**
- * The idempotency check, before any other: a key seen before from the same caller answers the first
- * command's receipt (same fingerprint) or IDEMPOTENCY_CONFLICT (another). Two requests racing with one
- * key meet at the unique index, or fail a later check the winner made true (a registration's e-mail
- * is taken once the winner commits); either way the loser answers the winner's command.
+ * The idempotency rule: a key seen before from the same caller answers the first command's receipt
+ * (same fingerprint) or IDEMPOTENCY_CONFLICT (another), whatever else the input would meet. The key
+ * is looked up in the write's own transaction, under the aggregate's lock (`insertCommand`): no round
+ * trip of its own for a first write. A write that fails before it gets there (a check its first
+ * attempt made false, like a registration's e-mail now taken), or at the unique index (two racing with
+ * one key), looks the key up after the failure; a command found there is the answer.
  */
 export async function withIdempotency(
   services: Services,
   identity: WriteIdentity,
   accept: () => Promise<Receipt>,
 ): Promise<Receipt> {
-  if (identity.idempotencyKey === undefined) return accept();
-  const prior = await priorCommand(services.database.db, identity);
-  if (prior) return replay(prior, identity.fingerprint);
+  const key = identity.idempotencyKey;
+  if (key === undefined) return accept();
   try {
     return await accept();
   } catch (error) {
-    // a failed re-read (the database gone) must not hide why the write failed
-    const winner = await priorCommand(services.database.db, identity).catch(() => undefined);
+    if (error instanceof IdempotencyConflictError) throw error;
+    // a failed look-up (the database gone) must not hide why the write failed
+    const [winner] = await priorCommand(services.database.sql, identity.requesterId, key).catch(() => []);
     if (!winner) throw error;
     return replay(winner, identity.fingerprint);
   }
@@ -266,12 +291,13 @@ function commandInsert(connection: Sql, row: CommandRowValues): PendingQuery {
 
 /**
  * Accepts a command: under its aggregate's advisory lock, in one transaction, the command row (and any
- * off-chain data); once committed, a coalesced wake-up for the submitter. Answers the receipt at once.
+ * off-chain data); once committed, a coalesced wake-up for the submitter. Answers the receipt at once,
+ * or the first command's when the idempotency key was used before (see `withIdempotency`).
  *
  * The transaction costs two round trips on one reserved connection, not one per statement: BEGIN, the
- * lock and the spec's read go out together, then the command row, the off-chain rows and COMMIT.
- * Postgres runs them in the order sent, so the read happens under the lock and `seq` is drawn under
- * it; a COMMIT after a failed insert ends the transaction as a rollback.
+ * lock, the key's look-up and the spec's read go out together, then the command row, the off-chain
+ * rows and COMMIT. Postgres runs them in the order sent, so the reads happen under the lock and `seq`
+ * is drawn under it; a COMMIT after a failed insert ends the transaction as a rollback.
  */
 export async function insertCommand<T extends CommandType, Row extends SqlRow = SqlRow>(
   services: Services,
@@ -284,11 +310,17 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   try {
     let insert: PendingQuery;
     try {
-      const [, , rows = []] = await sendTogether([
+      const key = identity.idempotencyKey;
+      const [, , prior, rows = []] = await sendTogether([
         connection`begin`,
         aggregateLockStatement(connection, spec.aggregateId),
+        key === undefined ? undefined : priorCommand(connection, identity.requesterId, key),
         ...(spec.read ? [spec.read(connection)] : []),
       ]);
+      if (prior?.[0]) {
+        await connection`rollback`;
+        return replay(prior[0], identity.fingerprint);
+      }
       payload = commandPayloads[spec.type].parse(spec.build(rows as readonly Row[])) as CommandPayload<T>;
       const keys = commandKeys(spec.type, payload);
       if (keys.aggregateId !== spec.aggregateId) {

@@ -8,6 +8,7 @@ import type { RateLimits } from '../http/rateLimits.js';
 import type { ApiSettings } from '../settings.js';
 import type { Hmacs } from './hmac.js';
 import type { OutboxNotifier } from './outboxNotifier.js';
+import type { WalletIds } from './walletIds.js';
 
 /** What the services work with: one per api process. */
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
   outbox: OutboxNotifier;
+  walletIds: WalletIds;
   limits: RateLimits;
   logger: Logger;
 }

@@ -1,4 +1,4 @@
-import { type Db, transactions, userProfiles, wallets } from '@gx/db';
+import { transactions, wallets } from '@gx/db';
 import type { TransferDirection } from '@gx/schema';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { BadUserInputError, NotFoundError } from '../errors.js';
@@ -52,15 +52,6 @@ export async function getOwnWallet(services: Services, caller: Caller): Promise<
   const viewer = requireViewer(caller);
   const [row] = await walletOfProfile(services.database.db).execute({ profileId: viewer.profileId });
   return row ?? null;
-}
-
-/** The wallet of each profile, as the read model knows it. */
-async function walletsOf(db: Db, profileIds: string[]): Promise<Map<string, string>> {
-  const rows = await db
-    .select({ id: userProfiles.id, walletId: userProfiles.walletId })
-    .from(userProfiles)
-    .where(inArray(userProfiles.id, profileIds));
-  return new Map(rows.map((r) => [r.id, r.walletId]));
 }
 
 /** Microseconds since the epoch: a cursor position that keeps Postgres' full precision. */
@@ -123,7 +114,7 @@ export async function mint(services: Services, caller: Caller, args: MintArgs): 
   const { input, identity } = beginUserWrite(services, caller, 'mint', args);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(MintInput, input);
-    const toWalletId = (await walletsOf(services.database.db, [valid.toProfileId])).get(valid.toProfileId);
+    const toWalletId = (await services.walletIds.of([valid.toProfileId])).get(valid.toProfileId);
     if (!toWalletId) throw new NotFoundError('profile');
     return insertCommand(services, identity, {
       type: 'MINT',
@@ -151,7 +142,7 @@ export async function transfer(services: Services, caller: Caller, args: Transfe
     if (valid.toProfileId === viewer.profileId) {
       throw new BadUserInputError('input.toProfileId', 'cannot transfer to yourself');
     }
-    const found = await walletsOf(services.database.db, [viewer.profileId, valid.toProfileId]);
+    const found = await services.walletIds.of([viewer.profileId, valid.toProfileId]);
     const fromWalletId = found.get(viewer.profileId);
     const toWalletId = found.get(valid.toProfileId);
     if (!fromWalletId) throw new NotFoundError('your profile');

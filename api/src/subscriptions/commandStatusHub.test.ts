@@ -92,6 +92,41 @@ describe('CommandStatusHub', () => {
     await hub.stop();
   });
 
+  it("hands a block's worth of changes out a slice at a time, letting the event loop turn in between", async () => {
+    const { listener, notify } = fakeListener();
+    const ids: string[] = Array.from({ length: 200 }, () => randomUUID());
+    const statuses = new Map(ids.map((id) => [id, 'COMMITTED']));
+    const hub = new CommandStatusHub({
+      listener,
+      read: async (part) => part.map((id) => view(id, statuses.get(id)!)),
+      logger: createLogger({ service: 'test', level: 'silent', format: 'json' }),
+      pollMs: 0,
+      maxSubscriptions: 1_000,
+      maxPerSubscriber: 1_000,
+    });
+    const watches = ids.map((id) => hub.watch(id, 'someone'));
+    for (const w of watches) expect((await w.updates.next()).value).toMatchObject({ status: 'COMMITTED' });
+
+    const order: string[] = [];
+    const projected = watches.map(async (w, i) => {
+      expect((await w.updates.next()).value).toMatchObject({ id: ids[i], status: 'PROJECTED' });
+      order.push('delivered');
+    });
+    for (const id of ids) statuses.set(id, 'PROJECTED');
+    notify(ids);
+    // I/O and timers due while the changes go out: each one waits a slice, not all 200
+    const turns = Array.from({ length: 10 }, () => new Promise((resolve) => setImmediate(resolve)));
+    for (const turn of turns) void turn.then(() => order.push('turn'));
+    await Promise.all(projected);
+    await Promise.all(turns);
+
+    expect(order.filter((o) => o === 'delivered')).toHaveLength(200);
+    const firstTurn = order.indexOf('turn');
+    expect(firstTurn).toBeGreaterThan(0);
+    expect(firstTurn).toBeLessThan(200);
+    await hub.stop();
+  });
+
   it('keeps a new subscription waiting while the database is away, then sends its current state', async () => {
     const { listener } = fakeListener();
     const id = randomUUID();

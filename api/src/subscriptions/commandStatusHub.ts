@@ -106,6 +106,11 @@ export interface CommandStatusHubOptions {
 }
 
 const readChunk = 1_000;
+/**
+ * Deliveries between two turns of the event loop: each runs the subscription's execution and a
+ * socket write, so a block's worth of changes at once would hold back every request meanwhile.
+ */
+const deliverySlice = 32;
 
 /**
  * The fan-out of `gx_command` notices to `commandStatus` subscribers. The process's one LISTEN
@@ -226,8 +231,10 @@ export class CommandStatusHub {
         continue;
       }
       const byId = new Map(rows.map((row) => [row.id, row]));
-      for (const id of part) {
+      for (let i = 0; i < part.length; i++) {
+        const id = part[i]!;
         for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher.deliver(byId.get(id) ?? null);
+        if ((i + 1) % deliverySlice === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }

@@ -1,11 +1,10 @@
 import { commands, credentials, refreshTokens } from '@gx/db';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
-import { createLogger } from '@gx/runtime';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../auth/passwords.js';
 import { EmailTakenError } from '../errors.js';
-import { createServices, parseApiConfig, type RunningApi, resolveSettings } from '../index.js';
+import type { RunningApi } from '../index.js';
 import { type RegisterArgs, register as registerAccount } from '../services/accounts.js';
 import { type Receipt, withIdempotency, writeIdentity } from '../services/commands.js';
 import {
@@ -19,7 +18,7 @@ import {
   registration,
   signUp,
   startTestApi,
-  testSecrets,
+  testServices,
 } from './helpers.js';
 
 let database: TestDatabase;
@@ -119,9 +118,7 @@ describe('register', () => {
   });
 
   it("answers the winner's receipt to a racer whose e-mail check ran after the winner committed", async () => {
-    const env = parseApiConfig({ NODE_ENV: 'test', ...testSecrets, BCRYPT_COST: '4' });
-    const logger = createLogger({ service: 'test', level: 'silent', format: 'json' });
-    const services = createServices(resolveSettings(env), database, logger);
+    const { services } = testServices(database);
     const caller = { viewer: null, correlationId: 'race', ip: '127.0.0.1' };
     const identityOf = (input: RegisterArgs) =>
       writeIdentity(services, caller, 'register', input, null).identity;

@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import * as tables from '@gx/db';
 import { commands, notifyCommands, type Sql, userProfiles, wallets } from '@gx/db';
 import type { TestDatabase } from '@gx/db/testing';
+import { createLogger } from '@gx/runtime';
 import type { CommandPayload } from '@gx/schema';
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { type RunningApi, startApi } from '../index.js';
+import { createServices, parseApiConfig, type RunningApi, resolveSettings, startApi } from '../index.js';
+import type { Services } from '../services/context.js';
 
 export const testSecrets = {
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
   GX_HMAC_KEY: 'test-hmac-key-0123456789abcdef0123456789ab',
 };
+
+/**
+ * The services of an api over a test database, for calling them without GraphQL; `statements` are
+ * those they sent through drizzle, in order. Close `limits` after use.
+ */
+export function testServices(database: TestDatabase): { services: Services; statements: string[] } {
+  const statements: string[] = [];
+  const db = drizzle(database.sql, {
+    schema: tables,
+    logger: { logQuery: (query) => void statements.push(query) },
+  });
+  const env = parseApiConfig({ NODE_ENV: 'test', ...testSecrets, BCRYPT_COST: '4' });
+  const logger = createLogger({ service: 'test', level: 'silent', format: 'json' });
+  return { services: createServices(resolveSettings(env), { ...database, db }, logger), statements };
+}
 
 /** The api in this process against a test database, on a free port, quiet, with cheap bcrypt. */
 export function startTestApi(database: TestDatabase, env: Record<string, string> = {}): Promise<RunningApi> {

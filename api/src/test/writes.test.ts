@@ -6,16 +6,21 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../index.js';
 import { Hmacs } from '../services/hmac.js';
+import { transfer } from '../services/wallets.js';
 import {
   type Account,
   dataOf,
   errorOf,
   gql,
   moveCommands,
+  projectRegistration,
   type Receipt,
+  register,
+  registration,
   signUp,
   startTestApi,
   testSecrets,
+  testServices,
 } from './helpers.js';
 
 let database: TestDatabase;
@@ -217,6 +222,48 @@ describe('mint and transfer', () => {
     );
     expect(errorOf(unknown).code).toBe('NOT_FOUND');
   });
+
+  it('a recipient not projected yet is NOT_FOUND until it is: a missing wallet is read again', async () => {
+    const pending = await register(api, registration());
+    const early = await gql(
+      api,
+      TRANSFER,
+      { input: { toProfileId: pending.profileId, amount: '1' } },
+      { token: alice.accessToken },
+    );
+    expect(errorOf(early).code).toBe('NOT_FOUND');
+    await projectRegistration(database, pending.commandId);
+    const [command] = await database.db.select().from(commands).where(eq(commands.id, pending.commandId));
+    const receipt = await write(TRANSFER, { toProfileId: pending.profileId, amount: '1' }, alice);
+    expect((await commandRow(receipt.commandId)).touches).toEqual([
+      (command!.payload as { walletId: string }).walletId,
+    ]);
+  });
+
+  it('once both wallets are known, reads nothing outside its transaction, keyed or not, replayed or not', async () => {
+    const { services, statements } = testServices(database);
+    // what a write reads before its transaction (the outbox's wake-ups are sent after it)
+    const reads = () => statements.filter((text) => !text.includes('pg_notify'));
+    const caller = {
+      viewer: { profileId: alice.profileId, role: 'USER' as const, expiresAt: Date.now() / 1000 + 60 },
+      correlationId: 'reads',
+      ip: '127.0.0.1',
+    };
+    try {
+      await transfer(services, caller, { toProfileId: bob.profileId, amount: '1' });
+      expect(reads()).toEqual([expect.stringContaining('"user_profiles"')]); // the two wallets, once
+      const keyed = { toProfileId: bob.profileId, amount: '2', idempotencyKey: 'no-reads-outside' };
+      const first = await transfer(services, caller, keyed);
+      expect(await transfer(services, caller, keyed)).toEqual(first);
+      await expect(transfer(services, caller, { ...keyed, amount: '3' })).rejects.toMatchObject({
+        code: 'IDEMPOTENCY_CONFLICT',
+      });
+      expect(reads()).toHaveLength(1);
+      expect(await commandRow(first.commandId)).toMatchObject({ idempotencyKey: 'no-reads-outside' });
+    } finally {
+      services.limits.close();
+    }
+  });
 });
 
 describe('idempotency', () => {
@@ -247,7 +294,7 @@ describe('idempotency', () => {
     });
   });
 
-  it('runs before any other check: a replayed key answers even when the input would now be refused', async () => {
+  it('answers a replayed key whatever the input would meet: a conflict, not the input rules', async () => {
     const input = { firstName: 'Keyed', idempotencyKey: 'before-checks' };
     const first = await write(UPDATE, input, bob);
     const conflict = await gql(
