@@ -5,6 +5,7 @@
  * and end, and time to queryable per 5-minute window, to show nothing grows.
  *
  *   npx tsx --conditions=@gx/source bench/soak.ts [--minutes 30] [--subscribers 2000] [--rate <writes/s>]
+ *     [--timeout <devnet batch timeout, ms; default 20>]
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,10 +18,11 @@ import { lineChart } from './lib/svgChart.js';
 
 const minutes = numberOption('minutes', 30);
 const subscribers = numberOption('subscribers', 2_000);
+const batchTimeoutMs = numberOption('timeout', 20);
 const sampleEverySeconds = 30;
 const windowMinutes = Math.max(1, Math.round(minutes / 6));
 
-const pipeline = await startPipeline(20, 'ours', 300, {
+const pipeline = await startPipeline(batchTimeoutMs, 'ours', 300, {
   WS_MAX_CONNECTIONS_PER_USER: String(subscribers + 100),
 });
 interface Sample {
@@ -60,7 +62,7 @@ try {
   });
   const middle = samples[Math.floor(samples.length / 2)]!;
   const at = (s: Sample) => `${s.second} s`;
-  const load = `${rate}/s writes (${numberOption('rate', 0) ? 'set by --rate' : '50 % of drain capacity'}) for ${minutes} min, followed over ${subscribers} sockets; whole stack, batch timeout 20 ms`;
+  const load = `${rate}/s writes (${numberOption('rate', 0) ? 'set by --rate' : '50 % of drain capacity'}) for ${minutes} min, followed over ${subscribers} sockets; whole stack, batch timeout ${batchTimeoutMs} ms`;
   const first = samples[0]!;
   const last = samples.at(-1)!;
   const figures: Figure[] = [
@@ -107,6 +109,7 @@ try {
   );
   report('soak', figures, {
     minutes,
+    batchTimeoutMs,
     subscribers,
     rate,
     samples,
