@@ -12,7 +12,7 @@ export {
 export * from './embedded/index.js';
 export { migrateDatabase, migrationsFolder } from './migrate.js';
 export * from './notifications/index.js';
-export { Pipeline, prepared } from './pipeline.js';
+export { Pipeline, prepared, ReserveTimeoutError } from './pipeline.js';
 export { type ProjectionLag, readLag } from './projectionLag.js';
 export { type DatabaseSettings, type ResolvedDatabase, resolveDatabase } from './resolveDatabase.js';
 export * from './tables/index.js';

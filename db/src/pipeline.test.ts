@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from './connection.js';
-import { Pipeline } from './pipeline.js';
+import { connect, type Sql } from './connection.js';
+import { Pipeline, ReserveTimeoutError } from './pipeline.js';
 import { projectionErrors } from './tables/index.js';
 import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
@@ -22,6 +22,32 @@ const reasons = async () =>
   );
 
 describe('Pipeline', () => {
+  it('gives up on a reserve that never settles (porsager/postgres#1195), and releases one that comes late', async () => {
+    const stranded = { reserve: () => new Promise(() => {}) } as unknown as Sql;
+    await expect(
+      Pipeline.run(stranded, async () => 'never', { reserveTimeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(ReserveTimeoutError);
+
+    let released = false;
+    const late = {
+      reserve: () =>
+        new Promise((resolve) => setTimeout(() => resolve({ release: () => void (released = true) }), 100)),
+    } as unknown as Sql;
+    await expect(Pipeline.run(late, async () => 'never', { reserveTimeoutMs: 20 })).rejects.toBeInstanceOf(
+      ReserveTimeoutError,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(released).toBe(true);
+
+    // a pool that answers in time is used as before
+    const pool = connect(database.url, { max: 1 });
+    try {
+      expect(await Pipeline.run(pool.sql, async () => 'ran', { reserveTimeoutMs: 5_000 })).toBe('ran');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('commits what it sent, and refuses a statement issued after COMMIT', async () => {
     await Pipeline.run(database.sql, async (pipeline) => {
       const begun = pipeline.begin();

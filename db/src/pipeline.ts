@@ -13,6 +13,39 @@ const dialect = new PgDialect();
  */
 export const prepared = { prepare: true } as const;
 
+/** No connection came within the time allowed (see `Pipeline.run`). */
+export class ReserveTimeoutError extends Error {
+  override name = 'ReserveTimeoutError';
+}
+
+/**
+ * postgres.js 3.4.9 never settles a `reserve()` queued while the server closes the connection it
+ * waits for (porsager/postgres#1195), so a caller that must go on bounds the wait. A connection that
+ * comes after all is released at once.
+ */
+async function reserveWithin(pool: Sql, timeoutMs: number | undefined): Promise<ReservedConnection> {
+  const reserving = pool.reserve();
+  if (timeoutMs === undefined) return reserving;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ReserveTimeoutError(`no connection within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([reserving, timeout]);
+  } catch (error) {
+    void reserving.then(
+      (connection) => connection.release(),
+      () => {},
+    );
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * One transaction on a reserved connection whose statements are each sent the moment they are
  * issued, in that order, without waiting for the answers to those before (PostgreSQL runs them one
@@ -28,9 +61,16 @@ export class Pipeline {
     this.#connection = connection;
   }
 
-  /** Runs `work` on a connection of its own, rolling back whatever it left open if it throws. */
-  static async run<T>(pool: Sql, work: (pipeline: Pipeline) => Promise<T>): Promise<T> {
-    const connection = await pool.reserve();
+  /**
+   * Runs `work` on a connection of its own, rolling back whatever it left open if it throws. With
+   * `reserveTimeoutMs`, a connection not had by then throws `ReserveTimeoutError`.
+   */
+  static async run<T>(
+    pool: Sql,
+    work: (pipeline: Pipeline) => Promise<T>,
+    options: { reserveTimeoutMs?: number } = {},
+  ): Promise<T> {
+    const connection = await reserveWithin(pool, options.reserveTimeoutMs);
     const pipeline = new Pipeline(connection);
     try {
       return await work(pipeline);

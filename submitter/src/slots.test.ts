@@ -13,14 +13,12 @@ import { waitFor } from './testing/waitFor.js';
 const fixture = new DevnetFixture();
 let database: TestDatabase;
 let shared: Database;
-let claims: Database;
 let ledger: Ledger;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await fixture.start();
   shared = connect(database.url, { max: 4 });
-  claims = connect(database.url, { max: 1 });
   ledger = await connectLedger({
     folder: fixture.connectionDir,
     logger: silentLogger,
@@ -29,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   ledger?.close();
-  await claims?.close();
   await shared?.close();
   await fixture.destroy();
   await database?.drop();
@@ -75,7 +72,7 @@ it('keeps at most SUBMITTER_MAX_IN_FLIGHT transactions between endorsement and v
   const { ledger: counted, counts } = countingLedger(ledger);
   const submitter = new Submitter({
     database: shared,
-    claimPool: claims.sql,
+    openClaimPool: () => connect(database.url, { max: 1 }).sql,
     ledger: counted,
     logger: silentLogger,
     metrics: submitterMetrics(new Registry()),

@@ -20,7 +20,6 @@ export interface RunningSubmitter {
 export async function startSubmitter(config: SubmitterConfig, logger: Logger): Promise<RunningSubmitter> {
   const database = await resolveDatabase(config, logger);
   const shared = connect(database.url, { max: 4, applicationName: 'gx-submitter' });
-  const claims = connect(database.url, { max: 1, applicationName: 'gx-submitter-claim' });
   const registry = new Registry();
   const ledger = await connectLedger({
     folder: config.FABRIC_CONNECTION_DIR ?? path.join(dataDir(config), 'devnet'),
@@ -36,7 +35,7 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
   const listener = config.SUBMITTER_LISTEN ? createListener(database.url, { logger }) : undefined;
   const submitter = new Submitter({
     database: shared,
-    claimPool: claims.sql,
+    openClaimPool: () => connect(database.url, { max: 1, applicationName: 'gx-submitter-claim' }).sql,
     ledger,
     ...(listener ? { listener } : {}),
     logger,
@@ -71,7 +70,6 @@ export async function startSubmitter(config: SubmitterConfig, logger: Logger): P
       await listener?.close();
       ledger.close();
       await shared.close();
-      await claims.close();
       await database.stop();
     },
   };

@@ -1,5 +1,5 @@
 import type { Database, Db, NotificationListener, Sql } from '@gx/db';
-import { channels } from '@gx/db';
+import { channels, ReserveTimeoutError } from '@gx/db';
 import type { Ledger } from '@gx/fabric';
 import type { Logger } from '@gx/runtime';
 import type { SubmitterMetrics } from './metrics.js';
@@ -31,12 +31,20 @@ export interface SubmitterSettings {
 const backedUpClaimIntervalMs = 100;
 
 /**
+ * How long a claim waits for its connection. A reserve queued while PostgreSQL restarts is never
+ * settled by postgres.js 3.4.9 (porsager/postgres#1195): the submitter stayed alive and ready and
+ * claimed nothing again (the fault suite's PostgreSQL restart). Past this, its pool is opened anew.
+ */
+const claimReserveTimeoutMs = 10_000;
+
+/**
  * The outbox worker: wakes on a `gx_outbox` notice (or the poll), claims what may go, and keeps
  * up to `maxInFlight` Fabric transactions going. Stops claiming while the breaker is open.
  */
 export class Submitter {
   readonly #db: Db;
-  readonly #claimPool: Sql;
+  readonly #openClaimPool: () => Sql;
+  #claimPool: Sql;
   readonly #ledger: Ledger;
   readonly #listener: NotificationListener | undefined;
   readonly #logger: Logger;
@@ -61,10 +69,11 @@ export class Submitter {
     /** The shared pool: drizzle for most statements, postgres.js for the pipelined status writes. */
     database: Pick<Database, 'db' | 'sql'>;
     /**
-     * A pool of one connection, for the claim alone: it pipelines its statements on a reserved
-     * connection, and a shared pool kept busy by the batches in flight may never have one idle.
+     * Opens a pool of one connection, for the claim alone: it pipelines its statements on a
+     * reserved connection, and a shared pool kept busy by the batches in flight may never have one
+     * idle. The submitter closes it on stop, and opens another if a claim's reserve is stranded.
      */
-    claimPool: Sql;
+    openClaimPool: () => Sql;
     ledger: Ledger;
     listener?: NotificationListener;
     logger: Logger;
@@ -72,7 +81,8 @@ export class Submitter {
     settings: SubmitterSettings;
   }) {
     this.#db = deps.database.db;
-    this.#claimPool = deps.claimPool;
+    this.#openClaimPool = deps.openClaimPool;
+    this.#claimPool = deps.openClaimPool();
     this.#ledger = deps.ledger;
     this.#listener = deps.listener;
     this.#logger = deps.logger;
@@ -149,6 +159,7 @@ export class Submitter {
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
     const released = await releaseAll(this.#db, this.#settings.workerId);
+    await this.#claimPool.end({ timeout: 5 });
     this.#logger.info({ released, unfinished: this.#inFlight.size }, 'submitter stopped');
   }
 
@@ -165,16 +176,25 @@ export class Submitter {
             leaseMs: this.#settings.leaseMs,
             freeSlots,
             maxBatch: this.#settings.maxBatch,
+            reserveTimeoutMs: claimReserveTimeoutMs,
           });
           this.#backedUp = leftWaiting > 0;
           for (const batch of batches) this.#launch(batch);
           claimedSomething = batches.length > 0;
         } catch (error) {
           this.#logger.error({ err: error }, 'claim failed; retrying at the next wake');
+          if (error instanceof ReserveTimeoutError) this.#reopenClaimPool();
         }
       }
       if (!claimedSomething && !this.#woken && !this.#stopping) await this.#nextWake();
     }
+  }
+
+  #reopenClaimPool(): void {
+    const stranded = this.#claimPool;
+    this.#claimPool = this.#openClaimPool();
+    stranded.end({ timeout: 0 }).catch(() => {});
+    this.#logger.warn('claim connection stranded: its pool opened anew');
   }
 
   #launch(batch: ClaimedCommand[]): void {
