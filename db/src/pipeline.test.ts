@@ -31,7 +31,17 @@ describe('Pipeline', () => {
     let released = false;
     const late = {
       reserve: () =>
-        new Promise((resolve) => setTimeout(() => resolve({ release: () => void (released = true) }), 100)),
+        new Promise((resolve) =>
+          setTimeout(
+            () =>
+              resolve({
+                release: () => {
+                  released = true;
+                },
+              }),
+            100,
+          ),
+        ),
     } as unknown as Sql;
     await expect(Pipeline.run(late, async () => 'never', { reserveTimeoutMs: 20 })).rejects.toBeInstanceOf(
       ReserveTimeoutError,
