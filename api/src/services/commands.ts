@@ -134,7 +134,7 @@ interface PriorCommandRow {
   id: string;
   status: CommandStatus;
   fingerprint: string;
-  profileId: string | null;
+  payload: CommandPayload;
 }
 
 /**
@@ -148,8 +148,7 @@ function priorCommand(
   key: string,
 ): PendingQuery<PriorCommandRow> {
   return connection<PriorCommandRow[]>`
-    select id, status, fingerprint,
-           coalesce(payload->>'profileId', payload->>'fromProfileId', payload->>'toProfileId') as "profileId"
+    select id, status, fingerprint, payload
       from commands
      where ${requesterId === null ? connection`requester_id is null` : connection`requester_id = ${requesterId}`}
        and idempotency_key = ${key}`;
@@ -157,7 +156,7 @@ function priorCommand(
 
 function replay(prior: PriorCommandRow, fingerprint: string): Receipt {
   if (prior.fingerprint !== fingerprint) throw new IdempotencyConflictError(prior.id);
-  return { commandId: prior.id, status: prior.status as CommandStatus, profileId: prior.profileId };
+  return { commandId: prior.id, status: prior.status as CommandStatus, profileId: profileOf(prior.payload) };
 }
 
 /** Walks an error's causes (drizzle wraps the driver's) for a Postgres unique violation on `constraint`. */

@@ -14,7 +14,13 @@ beforeEach(async () => {
 });
 
 const claimWithRest = (freeSlots: number, maxBatch: number) =>
-  claimBatches(database.sql, { workerId: 'w1', leaseMs: 60_000, freeSlots, maxBatch });
+  claimBatches(database.sql, {
+    workerId: 'w1',
+    leaseMs: 60_000,
+    freeSlots,
+    maxBatch,
+    reserveTimeoutMs: 10_000,
+  });
 const claim = (freeSlots: number, maxBatch: number) =>
   claimWithRest(freeSlots, maxBatch).then((c) => c.batches);
 

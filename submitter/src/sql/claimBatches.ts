@@ -13,7 +13,7 @@ export interface ClaimSettings {
   freeSlots: number;
   maxBatch: number;
   /** How long to wait for the claim's connection before giving up (`ReserveTimeoutError`). */
-  reserveTimeoutMs?: number;
+  reserveTimeoutMs: number;
 }
 
 /**
@@ -199,7 +199,7 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
         leftWaiting: Math.max(0, candidates.length - ids.length),
       };
     },
-    settings.reserveTimeoutMs === undefined ? {} : { reserveTimeoutMs: settings.reserveTimeoutMs },
+    { reserveTimeoutMs: settings.reserveTimeoutMs },
   );
 }
 
