@@ -110,7 +110,7 @@ const readChunk = 1_000;
  * Deliveries between two turns of the event loop: each runs the subscription's execution and a
  * socket write, so a block's worth of changes at once would hold back every request meanwhile.
  */
-const deliverySlice = 32;
+const deliverySlice = 8;
 
 /**
  * The fan-out of `gx_command` notices to `commandStatus` subscribers. The process's one LISTEN
