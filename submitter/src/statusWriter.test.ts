@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { channels, createListener, decodeCommandNotice } from '@gx/db';
 import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { silentLogger } from '@gx/fabric/testing';
@@ -70,6 +71,26 @@ describe('StatusWriter', () => {
     await listener.close();
     // two group commits, each with one notice listing all its commands; not six
     expect(notices.map((ids) => [...ids].sort())).toEqual([[...ids].sort(), [...ids].sort()]);
+  });
+
+  it('stores each envelope of a group byte for byte, small ones together and large ones alone', async () => {
+    const writer = new StatusWriter(database.sql, 'w1', silentLogger);
+    const ids = await claimed(4, 'w1');
+    const envelopes = [40, 33_000, 200_000, 0x7fff].map((size) => randomBytes(size));
+    await Promise.all(
+      envelopes.map((envelope, i) =>
+        writer.record({ transactionId: `tx-envelope-${i}`, envelope, commandIds: [ids[i]!] }),
+      ),
+    );
+    const stored = await database.db.execute<{ tx_id: string; envelope: Buffer; command_count: number }>(
+      sql`select tx_id, envelope, command_count from ledger_transactions
+           where tx_id like 'tx-envelope-%' order by tx_id`,
+    );
+    expect(stored.map((row) => row.tx_id)).toEqual(envelopes.map((_, i) => `tx-envelope-${i}`));
+    for (const [i, row] of stored.entries()) {
+      expect(Buffer.compare(row.envelope, envelopes[i]!)).toBe(0);
+      expect(row.command_count).toBe(1);
+    }
   });
 
   it('fails only the submission whose lease was lost, and writes the others of its group', async () => {

