@@ -251,6 +251,16 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
   alsoWrite?: (connection: Sql, commandId: string) => PendingQuery;
 }
 
+/** The first failure among settled statements, thrown; their values otherwise. */
+function valuesOf<T extends readonly unknown[]>(
+  results: { -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> },
+): { -readonly [K in keyof T]: Awaited<T[K]> } {
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
 /**
  * Sends statements together on one connection and waits for every answer (so the connection is idle
  * after), then throws the first failure, if any.
@@ -258,11 +268,11 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
 async function sendTogether<T extends readonly unknown[]>(
   statements: readonly [...T],
 ): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const results = await Promise.allSettled(statements);
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
+  return valuesOf<T>(
+    (await Promise.allSettled(statements)) as {
+      -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>>;
+    },
+  );
 }
 
 interface CommandRowValues {
@@ -293,10 +303,12 @@ function commandInsert(connection: Sql, row: CommandRowValues): PendingQuery {
  * off-chain data); once committed, a coalesced wake-up for the submitter. Answers the receipt at once,
  * or the first command's when the idempotency key was used before (see `withIdempotency`).
  *
- * The transaction costs two round trips on one reserved connection, not one per statement: BEGIN, the
- * lock, the key's look-up and the spec's read go out together, then the command row, the off-chain
- * rows and COMMIT. Postgres runs them in the order sent, so the reads happen under the lock and `seq`
- * is drawn under it; a COMMIT after a failed insert ends the transaction as a rollback.
+ * Statements go out together on one reserved connection, and PostgreSQL runs them in the order sent,
+ * so the key's look-up and any read happen under the lock and `seq` is drawn under it. Without a read
+ * the whole transaction is one round trip: BEGIN, the lock, the key's look-up, the command row, the
+ * off-chain rows and COMMIT; a key used before makes the row meet the key's unique index, COMMIT then
+ * rolls back, and the look-up holds the first command. With a read (the payload needs it) it is two:
+ * BEGIN, the lock, the look-up and the read; then the rows and COMMIT.
  */
 export async function insertCommand<T extends CommandType, Row extends SqlRow = SqlRow>(
   services: Services,
@@ -304,39 +316,47 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   spec: CommandSpec<T, Row>,
 ): Promise<Receipt> {
   const id = randomUUID();
+  const key = identity.idempotencyKey;
   const connection = await services.database.sql.reserve();
   let payload: CommandPayload<T>;
   try {
-    let insert: PendingQuery;
-    try {
-      const key = identity.idempotencyKey;
-      const [, , prior, rows = []] = await sendTogether([
+    const opening = () =>
+      [
         connection`begin`,
         aggregateLockStatement(connection, spec.aggregateId),
         key === undefined ? undefined : priorCommand(connection, identity.requesterId, key),
-        ...(spec.read ? [spec.read(connection)] : []),
-      ]);
-      if (prior?.[0]) {
-        await connection`rollback`;
-        return replay(prior[0], identity.fingerprint);
-      }
-      payload = commandPayloads[spec.type].parse(spec.build(rows as readonly Row[])) as CommandPayload<T>;
-      const keys = commandKeys(spec.type, payload);
-      if (keys.aggregateId !== spec.aggregateId) {
-        throw new Error(
-          `${spec.type}: locked ${spec.aggregateId} but the payload's aggregate is ${keys.aggregateId}`,
-        );
-      }
-      insert = commandInsert(connection, { id, type: spec.type, ...keys, payload, identity });
-    } catch (error) {
-      await connection`rollback`.catch(() => {});
-      throw error;
-    }
-    await sendTogether([
-      insert,
+      ] as const;
+    const closing = () => [
+      commandInsert(connection, {
+        id,
+        type: spec.type,
+        ...commandKeys(spec.type, payload),
+        payload,
+        identity,
+      }),
       ...(spec.alsoWrite ? [spec.alsoWrite(connection, id)] : []),
       connection`commit`,
-    ]);
+    ];
+    if (!spec.read) {
+      payload = buildPayload(spec, []);
+      const results = await Promise.allSettled([...opening(), ...closing()]);
+      const prior = results[2].status === 'fulfilled' ? results[2].value?.[0] : undefined;
+      if (prior) return replay(prior, identity.fingerprint);
+      valuesOf(results);
+    } else {
+      try {
+        const [, , prior, rows] = await sendTogether([...opening(), spec.read(connection)]);
+        if (prior?.[0]) {
+          await connection`rollback`;
+          return replay(prior[0], identity.fingerprint);
+        }
+        payload = buildPayload(spec, rows);
+      } catch (error) {
+        await connection`rollback`.catch(() => {});
+        throw error;
+      }
+      await sendTogether(closing());
+    }
   } finally {
     connection.release();
   }
@@ -346,6 +366,19 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
     'command accepted',
   );
   return { commandId: id, status: 'ACCEPTED', profileId: profileOf(payload) };
+}
+
+/** The spec's payload, validated, for the aggregate whose lock the write holds. */
+function buildPayload<T extends CommandType, Row extends SqlRow>(
+  spec: CommandSpec<T, Row>,
+  rows: readonly Row[],
+): CommandPayload<T> {
+  const payload = commandPayloads[spec.type].parse(spec.build(rows)) as CommandPayload<T>;
+  const { aggregateId } = commandKeys(spec.type, payload);
+  if (aggregateId !== spec.aggregateId) {
+    throw new Error(`${spec.type}: locks ${spec.aggregateId} but the payload's aggregate is ${aggregateId}`);
+  }
+  return payload;
 }
 
 /** Whether `caller` may see a command: its requester or an admin; a registration, whoever holds its id. */
