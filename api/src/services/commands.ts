@@ -318,7 +318,7 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   const id = randomUUID();
   const key = identity.idempotencyKey;
   const connection = await services.database.sql.reserve();
-  let payload: CommandPayload<T>;
+  let built: BuiltPayload<T>;
   try {
     const opening = () =>
       [
@@ -326,21 +326,16 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
         aggregateLockStatement(connection, spec.aggregateId),
         key === undefined ? undefined : priorCommand(connection, identity.requesterId, key),
       ] as const;
-    const closing = () => [
-      commandInsert(connection, {
-        id,
-        type: spec.type,
-        ...commandKeys(spec.type, payload),
-        payload,
-        identity,
-      }),
+    const closing = (built: BuiltPayload<T>) => [
+      commandInsert(connection, { id, type: spec.type, ...built.keys, payload: built.payload, identity }),
       ...(spec.alsoWrite ? [spec.alsoWrite(connection, id)] : []),
       connection`commit`,
     ];
     if (!spec.read) {
-      payload = buildPayload(spec, []);
-      const results = await Promise.allSettled([...opening(), ...closing()]);
-      const prior = results[2].status === 'fulfilled' ? results[2].value?.[0] : undefined;
+      built = buildPayload(spec, []);
+      const results = await Promise.allSettled([...opening(), ...closing(built)]);
+      const [, , looked] = results;
+      const prior = looked.status === 'fulfilled' ? looked.value?.[0] : undefined;
       if (prior) return replay(prior, identity.fingerprint);
       valuesOf(results);
     } else {
@@ -350,12 +345,12 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
           await connection`rollback`;
           return replay(prior[0], identity.fingerprint);
         }
-        payload = buildPayload(spec, rows);
+        built = buildPayload(spec, rows);
       } catch (error) {
         await connection`rollback`.catch(() => {});
         throw error;
       }
-      await sendTogether(closing());
+      await sendTogether(closing(built));
     }
   } finally {
     connection.release();
@@ -365,20 +360,27 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
     { commandId: id, type: spec.type, correlationId: identity.correlationId },
     'command accepted',
   );
-  return { commandId: id, status: 'ACCEPTED', profileId: profileOf(payload) };
+  return { commandId: id, status: 'ACCEPTED', profileId: profileOf(built.payload) };
 }
 
-/** The spec's payload, validated, for the aggregate whose lock the write holds. */
+interface BuiltPayload<T extends CommandType> {
+  payload: CommandPayload<T>;
+  keys: ReturnType<typeof commandKeys>;
+}
+
+/** The spec's payload, validated, and its keys, for the aggregate whose lock the write holds. */
 function buildPayload<T extends CommandType, Row extends SqlRow>(
   spec: CommandSpec<T, Row>,
   rows: readonly Row[],
-): CommandPayload<T> {
+): BuiltPayload<T> {
   const payload = commandPayloads[spec.type].parse(spec.build(rows)) as CommandPayload<T>;
-  const { aggregateId } = commandKeys(spec.type, payload);
-  if (aggregateId !== spec.aggregateId) {
-    throw new Error(`${spec.type}: locks ${spec.aggregateId} but the payload's aggregate is ${aggregateId}`);
+  const keys = commandKeys(spec.type, payload);
+  if (keys.aggregateId !== spec.aggregateId) {
+    throw new Error(
+      `${spec.type}: locks ${spec.aggregateId} but the payload's aggregate is ${keys.aggregateId}`,
+    );
   }
-  return payload;
+  return { payload, keys };
 }
 
 /** Whether `caller` may see a command: its requester or an admin; a registration, whoever holds its id. */

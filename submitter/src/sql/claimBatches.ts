@@ -139,68 +139,64 @@ export interface Claim {
  * to the queue, and the submission record, committed durably before any send, flushes it first.
  */
 export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<Claim> {
-  const { workerId, leaseMs, freeSlots, maxBatch } = settings;
-  if (freeSlots <= 0) return { batches: [], leftWaiting: 0 };
-  return Pipeline.run(
-    pool,
-    async (tx) => {
-      const window = candidateWindow(freeSlots, maxBatch);
-      const [, , , read] = await Promise.all([
-        tx.begin(),
-        tx.execute(transactionSettings, prepared),
-        tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepared),
-        tx.execute<ClaimReadRow>(claimRead(window, leaseMs), prepared),
-      ]);
-      const candidates = candidatesOf(read);
-      if (candidates.length === 0) {
-        await tx.commit();
-        return { batches: [], leftWaiting: 0 };
-      }
+  if (settings.freeSlots <= 0) return { batches: [], leftWaiting: 0 };
+  return Pipeline.run(pool, (tx) => claimOn(tx, settings), { reserveTimeoutMs: settings.reserveTimeoutMs });
+}
 
-      const blockedFrom = new Map<string, bigint>();
-      const busyKeys = new Set<string>();
-      for (const row of read) {
-        if (row.candidate) continue;
-        const seq = BigInt(row.seq);
-        const oldest = blockedFrom.get(row.aggregateId);
-        if (oldest === undefined || seq < oldest) blockedFrom.set(row.aggregateId, seq);
-        if (row.leased) {
-          busyKeys.add(row.aggregateId);
-          for (const key of row.touches) busyKeys.add(key);
-        }
-      }
-      const plan = (due: PlanCandidate[]) =>
-        planBatches({ candidates: due, blockedFrom, busyKeys, freeSlots, maxBatch });
-      let planned = plan(candidates);
-      // A full window of commands that all wait behind an elder of their aggregate (nothing in it
-      // could go): look past those aggregates.
-      const waitsBehindElder = (c: PlanCandidate) => c.seq >= (blockedFrom.get(c.aggregateId) ?? c.seq + 1n);
-      if (candidates.length === window && candidates.every(waitsBehindElder)) {
-        planned = plan(
-          candidatesOf(
-            await tx.execute<ClaimReadRow>(candidatesPast(window, [...blockedFrom.keys()]), prepared),
-          ),
-        );
-      }
-      const ids = planned.flat().map((c) => c.id);
-      const [claimed = []] = await Promise.all([
-        ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepared) : undefined,
-        tx.commit(),
-      ]);
-      if (claimed.length < ids.length) return { batches: [], leftWaiting: candidates.length };
-      const rest = new Map(claimed.map((row) => [row.id, row]));
-      return {
-        batches: planned.map((batch) =>
-          batch.map((command): ClaimedCommand => {
-            const row = rest.get(command.id)!;
-            return { ...command, ...row, createdAt: new Date(row.createdAt) };
-          }),
-        ),
-        leftWaiting: Math.max(0, candidates.length - ids.length),
-      };
-    },
-    { reserveTimeoutMs: settings.reserveTimeoutMs },
-  );
+async function claimOn(tx: Pipeline, settings: ClaimSettings): Promise<Claim> {
+  const { workerId, leaseMs, freeSlots, maxBatch } = settings;
+  const window = candidateWindow(freeSlots, maxBatch);
+  const [, , , read] = await Promise.all([
+    tx.begin(),
+    tx.execute(transactionSettings, prepared),
+    tx.execute(sql`select pg_advisory_xact_lock(${claimLockKey.toString()}::bigint)`, prepared),
+    tx.execute<ClaimReadRow>(claimRead(window, leaseMs), prepared),
+  ]);
+  const candidates = candidatesOf(read);
+  if (candidates.length === 0) {
+    await tx.commit();
+    return { batches: [], leftWaiting: 0 };
+  }
+
+  const blockedFrom = new Map<string, bigint>();
+  const busyKeys = new Set<string>();
+  for (const row of read) {
+    if (row.candidate) continue;
+    const seq = BigInt(row.seq);
+    const oldest = blockedFrom.get(row.aggregateId);
+    if (oldest === undefined || seq < oldest) blockedFrom.set(row.aggregateId, seq);
+    if (row.leased) {
+      busyKeys.add(row.aggregateId);
+      for (const key of row.touches) busyKeys.add(key);
+    }
+  }
+  const plan = (due: PlanCandidate[]) =>
+    planBatches({ candidates: due, blockedFrom, busyKeys, freeSlots, maxBatch });
+  let planned = plan(candidates);
+  // A full window of commands that all wait behind an elder of their aggregate (nothing in it
+  // could go): look past those aggregates.
+  const waitsBehindElder = (c: PlanCandidate) => c.seq >= (blockedFrom.get(c.aggregateId) ?? c.seq + 1n);
+  if (candidates.length === window && candidates.every(waitsBehindElder)) {
+    planned = plan(
+      candidatesOf(await tx.execute<ClaimReadRow>(candidatesPast(window, [...blockedFrom.keys()]), prepared)),
+    );
+  }
+  const ids = planned.flat().map((c) => c.id);
+  const [claimed = []] = await Promise.all([
+    ids.length > 0 ? tx.execute<ClaimedRow>(claimUpdate(workerId, ids), prepared) : undefined,
+    tx.commit(),
+  ]);
+  if (claimed.length < ids.length) return { batches: [], leftWaiting: candidates.length };
+  const rest = new Map(claimed.map((row) => [row.id, row]));
+  return {
+    batches: planned.map((batch) =>
+      batch.map((command): ClaimedCommand => {
+        const row = rest.get(command.id)!;
+        return { ...command, ...row, createdAt: new Date(row.createdAt) };
+      }),
+    ),
+    leftWaiting: Math.max(0, candidates.length - ids.length),
+  };
 }
 
 /**
