@@ -26,7 +26,6 @@
  * Rate limits are raised for the run (all load comes from one address and a few hundred users):
  * the figures are the server's capacity, not its limits.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { commands, connect, type Db } from '@gx/db';
 import { createLogger } from '@gx/runtime';
@@ -236,7 +235,7 @@ try {
   const follows = await acceptedCommands(db, graphqlUrlOf(api), accounts, subscriptionCount);
   const wsUrl = `${graphqlUrlOf(api).replace(/^http/, 'ws')}`;
   const cpuBefore = processCpuSeconds(api.child.pid!);
-  const postgresBefore = postgresCpuSeconds();
+  const postgresBefore = stack.postgresCpuSeconds();
   const loadBefore = loadavg()[0]!;
   const fanout = await measureSubscriptionFanout({
     wsUrl,
@@ -252,7 +251,7 @@ try {
   details.subscriptions = {
     ...fanout,
     apiCpuSeconds: round(processCpuSeconds(api.child.pid!) - cpuBefore),
-    postgresCpuSeconds: round(postgresCpuSeconds() - postgresBefore),
+    postgresCpuSeconds: round(stack.postgresCpuSeconds() - postgresBefore),
     loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)],
   };
   figures.push({
@@ -303,28 +302,6 @@ function loadAverageOf(name: string): string {
   return `load average ${round(start, 1)}–${round(end, 1)}`;
 }
 
-/** utime + stime of PostgreSQL's processes (the postmaster and its children), in seconds. */
-function postgresCpuSeconds(): number {
-  const port = new URL(stack.databaseUrl).port;
-  const stats = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return [
-          { pid: Number(pid), cmdline, parent: Number(fields[1]), cpu: processCpuSeconds(Number(pid)) },
-        ];
-      } catch {
-        return [];
-      }
-    });
-  const postmaster = stats.find((p) => p.cmdline.includes(`-p\0${port}\0`))?.pid;
-  return stats
-    .filter((p) => p.pid === postmaster || p.parent === postmaster)
-    .reduce((sum, p) => sum + p.cpu, 0);
-}
-
 interface Tally {
   turns: number;
   answered: number;
@@ -351,7 +328,7 @@ async function measureLoad(
 ): Promise<HttpLoadResult> {
   const loadBefore = loadavg()[0]!;
   const apiCpu = processCpuSeconds(target.child.pid!);
-  const postgresCpu = postgresCpuSeconds();
+  const postgresCpu = stack.postgresCpuSeconds();
   const ownCpu = process.cpuUsage();
   const result = await runHttpLoad(options);
   const own = process.cpuUsage(ownCpu);
@@ -381,7 +358,7 @@ async function measureLoad(
   // the warm-up's requests ran too: count them at the measured rate
   tally.requests += (result.answered / result.seconds) * wall;
   tally.spent.api += processCpuSeconds(target.child.pid!) - apiCpu;
-  tally.spent.postgres += postgresCpuSeconds() - postgresCpu;
+  tally.spent.postgres += stack.postgresCpuSeconds() - postgresCpu;
   tally.spent.loadGenerator += (own.user + own.system) / 1e6;
 
   const merged: HttpLoadResult = {

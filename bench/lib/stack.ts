@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
@@ -79,6 +79,30 @@ export class BenchStack {
     return found;
   }
 
+  /**
+   * utime + stime of this stack's PostgreSQL, in seconds: the postmaster, its children, and the
+   * children it has reaped (a backend whose connection closed counts too).
+   */
+  postgresCpuSeconds(): number {
+    const port = new URL(this.databaseUrl).port;
+    const processes = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .flatMap((pid) => {
+        try {
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return [{ pid: Number(pid), cmdline, fields: statFields(Number(pid)) }];
+        } catch {
+          return [];
+        }
+      });
+    const postmaster = processes.find((p) => p.cmdline.includes(`-p\0${port}\0`));
+    if (!postmaster) return 0;
+    const reaped = (Number(postmaster.fields[13]) + Number(postmaster.fields[14])) / 100;
+    return processes
+      .filter((p) => p === postmaster || Number(p.fields[1]) === postmaster.pid)
+      .reduce((sum, p) => sum + (Number(p.fields[11]) + Number(p.fields[12])) / 100, reaped);
+  }
+
   async stop(): Promise<void> {
     for (const service of this.#processes.reverse()) await service.stop();
     await this.#stopDatabase();
@@ -88,8 +112,12 @@ export class BenchStack {
 
 /** utime + stime of a process in seconds, from /proc/<pid>/stat. */
 export function processCpuSeconds(pid: number): number {
-  const file = `/proc/${pid}/stat`;
-  if (!existsSync(file)) return 0;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  if (!existsSync(`/proc/${pid}/stat`)) return 0;
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The fields of /proc/<pid>/stat after the command name: [0] is the state, [1] the parent. */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 }

@@ -114,4 +114,37 @@ describe('StatusWriter', () => {
     );
     expect(ledgerRow?.n).toBe(0);
   });
+
+  it('writes an outcome only on a command it holds in a status that allows it', async () => {
+    const writer = new StatusWriter(database.sql, 'w1', silentLogger);
+    const [ahead, mine, rejectedAhead] = await claimed(3, 'w1');
+    const [stolen, stolenRejected] = await claimed(2, 'w2');
+    await writer.record({
+      transactionId: 'tx-fenced',
+      envelope: new Uint8Array([3]),
+      commandIds: [ahead!, mine!, rejectedAhead!],
+    });
+    // the projector saw the ledger's event before the submitter wrote its outcome
+    await database.db.execute(
+      sql`update commands set status = 'PROJECTED' where id in (${ahead}, ${rejectedAhead})`,
+    );
+    await writer.settle({
+      ledger: { transactionId: 'tx-fenced', blockNumber: 9n },
+      committed: [ahead!, mine!, stolen!],
+      rejected: [
+        { id: rejectedAhead!, reason: 'refused' },
+        { id: stolenRejected!, reason: 'refused' },
+      ],
+    });
+    const rows = await database.db.execute<{ id: string; status: string; locked_by: string | null }>(
+      sql`select id, status, locked_by from commands
+           where id in (${ahead}, ${mine}, ${rejectedAhead}, ${stolen}, ${stolenRejected})`,
+    );
+    const byId = new Map(rows.map((row) => [row.id, { status: row.status, lockedBy: row.locked_by }]));
+    expect(byId.get(ahead!)).toEqual({ status: 'PROJECTED', lockedBy: null }); // left as it is, released
+    expect(byId.get(rejectedAhead!)).toEqual({ status: 'PROJECTED', lockedBy: null });
+    expect(byId.get(mine!)).toEqual({ status: 'COMMITTED', lockedBy: null });
+    expect(byId.get(stolen!)).toEqual({ status: 'ACCEPTED', lockedBy: 'w2' }); // another worker's
+    expect(byId.get(stolenRejected!)).toEqual({ status: 'ACCEPTED', lockedBy: 'w2' });
+  });
 });

@@ -1,7 +1,7 @@
 import { type Pipeline, prepared, textArray, uuidArray } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { jsonRows, list } from './executor.js';
+import { jsonRows, list, lockById } from './executor.js';
 
 export interface Outcomes {
   /** The committed transaction, when the outcomes come from one. */
@@ -47,15 +47,16 @@ export async function applyOutcomes(
     statements.push(
       tx.execute(
         sql`
+        with held as materialized (${lockById(
+          committed.map((c) => c.id),
+          sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', 'COMMITTED'))}`,
+        )})
         update commands c
            set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
                committed_at = now(), updated_at = now(), error_code = null, error_message = null,
                locked_by = null, locked_at = null
-          from jsonb_to_recordset(${jsonRows(committed)}::text::jsonb) as v(id uuid, block bigint)
-         where c.id = any(${uuidArray(committed.map((c) => c.id))}::uuid[])
-           and c.id = v.id
-           and c.locked_by = ${workerId}
-           and c.status in ${list(allowedFrom('submitter', 'COMMITTED'))}`,
+          from held h, jsonb_to_recordset(${jsonRows(committed)}::text::jsonb) as v(id uuid, block bigint)
+         where h.ok and c.id = h.id and v.id = h.id`,
         prepared,
       ),
     );
@@ -67,16 +68,17 @@ export async function applyOutcomes(
     statements.push(
       tx.execute(
         sql`
-        with refused as (
+        with held as materialized (${lockById(
+          rejected.map((r) => r.id),
+          sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', 'REJECTED'))}`,
+        )}),
+        refused as (
           update commands c
              set status = 'REJECTED', error_code = 'REJECTED', error_message = v.reason,
                  block_number = coalesce(c.block_number, v.block), updated_at = now(),
                  locked_by = null, locked_at = null
-            from jsonb_to_recordset(${jsonRows(rejected)}::text::jsonb) as v(id uuid, reason text, block bigint)
-           where c.id = any(${uuidArray(rejected.map((r) => r.id))}::uuid[])
-             and c.id = v.id
-             and c.locked_by = ${workerId}
-             and c.status in ${list(allowedFrom('submitter', 'REJECTED'))}
+            from held h, jsonb_to_recordset(${jsonRows(rejected)}::text::jsonb) as v(id uuid, reason text, block bigint)
+           where h.ok and c.id = h.id and v.id = h.id
           returning c.id, c.type)
         delete from credentials where register_command_id in (select id from refused where type = 'REGISTER')`,
         prepared,

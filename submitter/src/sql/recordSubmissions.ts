@@ -1,7 +1,7 @@
-import { type Pipeline, prepared, textArray, uuidArray } from '@gx/db';
+import { type Pipeline, prepared, textArray } from '@gx/db';
 import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { jsonRows, list } from './executor.js';
+import { jsonRows, list, lockById } from './executor.js';
 
 export interface Submission {
   transactionId: string;
@@ -69,15 +69,16 @@ export async function recordSubmissions(
     ),
     tx.execute(
       sql`
-      with updated as (
+      with held as materialized (${lockById(
+        pairs.map((p) => p.id),
+        sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', 'SUBMITTED'))}`,
+      )}),
+      updated as (
       update commands c
          set status = 'SUBMITTED', ledger_tx_id = v.tx_id, submitted_at = coalesce(c.submitted_at, now()),
              updated_at = now(), error_code = null, error_message = null
-        from jsonb_to_recordset(${jsonRows(pairs)}::text::jsonb) as v(id uuid, tx_id text)
-       where c.id = any(${uuidArray(pairs.map((p) => p.id))}::uuid[])
-         and c.id = v.id
-         and c.locked_by = ${workerId}
-         and c.status in ${list(allowedFrom('submitter', 'SUBMITTED'))}
+        from held h, jsonb_to_recordset(${jsonRows(pairs)}::text::jsonb) as v(id uuid, tx_id text)
+       where h.ok and c.id = h.id and v.id = h.id
       returning c.id)
       select gx_lease_fence(count(*) = ${pairs.length},
                             format('%s of %s commands held by %s', count(*), ${pairs.length}::int, ${workerId}::text))
