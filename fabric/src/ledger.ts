@@ -93,6 +93,10 @@ export class Ledger {
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 2_000,
+      // A batch's endorsement comes back as 100-140 KB; in HTTP/2's default 64 KB window it waits
+      // for window updates on the way. Alternating batched drains of 15,000 commands: 1,762/s mean
+      // with this window, 1,390/s without (5 of 6 pairs faster).
+      'grpc-node.flow_control_window': 4 * 1024 * 1024,
     });
     const deadline = (ms: number) => () => ({ deadline: Date.now() + ms });
     this.#gateway = connect({
