@@ -1,6 +1,6 @@
 import { ledger } from '@hyperledger/fabric-protos';
 import { describe, expect, test } from 'vitest';
-import { decodeTxRwSet, encodeTxRwSet, type NamespaceRwSet } from './rwset.js';
+import { compareKeys, decodeTxRwSet, encodeTxRwSet, type NamespaceRwSet } from './rwset.js';
 
 describe('read/write sets', () => {
   const rwset: NamespaceRwSet = {
@@ -41,5 +41,31 @@ describe('read/write sets', () => {
     expect(decoded?.reads).toHaveLength(3);
     expect(decoded?.writes.find((w) => w.key === 'gone')?.value).toBeNull();
     expect(decoded?.reads.find((r) => r.key === 'command~a')?.version).toBeNull();
+  });
+
+  test('keys compare as their UTF-8 bytes do, past the basic plane too', () => {
+    const alphabet = [
+      'a',
+      'z',
+      '~',
+      '\u0000',
+      '\u00e9',
+      '\u4e2d',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '😀',
+      '𐀀',
+      '\u{10ffff}',
+    ];
+    const keys = Array.from({ length: 400 }, (_, i) =>
+      Array.from({ length: 1 + (i % 4) }, (_, j) => alphabet[(i * 7 + j * 5 + i * j) % alphabet.length]).join(
+        '',
+      ),
+    );
+    const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+    for (const a of keys) {
+      for (const b of keys.slice(0, 60)) expect(Math.sign(compareKeys(a, b))).toBe(byBytes(a, b));
+    }
   });
 });

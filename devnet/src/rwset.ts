@@ -83,7 +83,27 @@ export function decodeTxRwSet(bytes: Uint8Array): NamespaceRwSet[] {
   });
 }
 
-/** Byte order of the UTF-8 encodings (how Fabric and LevelDB order keys), not UTF-16 order. */
+/**
+ * Byte order of the UTF-8 encodings (how Fabric and LevelDB order keys), which is code point order,
+ * computed on the strings themselves: encoding both keys for every comparison was a tenth of the
+ * time devnet's event loop spent in its long turns while endorsing batches of 80 commands.
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/**
+ * A UTF-16 unit's place in code point order: UTF-16 puts surrogates (code points past U+FFFF)
+ * before U+E000-U+FFFF, UTF-8 after. Where two keys first differ, a surrogate faces a surrogate or
+ * a character of the basic plane, so ranking the unit is enough.
+ */
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
