@@ -7,6 +7,28 @@ import { listeningPort, type ServiceProcess, startService } from '@gx/runtime/te
 
 const quiet = createLogger({ service: 'bench', level: 'warn', format: 'json' });
 
+/** The stacks of this process not yet stopped: an interrupted bench stops them before it exits. */
+const running = new Set<BenchStack>();
+let stopsOnSignal = false;
+
+/**
+ * On Ctrl-C or a timeout's SIGTERM, stops every running stack, then exits. Without it the
+ * embedded PostgreSQL (its own process group, so a terminal's Ctrl-C reaches the bench first)
+ * outlived the bench and kept its port and data folder.
+ */
+function stopStacksOnSignal(): void {
+  if (stopsOnSignal) return;
+  stopsOnSignal = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(code));
+    });
+  }
+}
+
 /** The real stack for a benchmark: its own PostgreSQL, devnet and services, each its own process. */
 export class BenchStack {
   readonly folder = mkdtempSync(path.join(tmpdir(), 'gx-bench-'));
@@ -14,9 +36,12 @@ export class BenchStack {
   connectionDir = '';
   readonly #processes: ServiceProcess[] = [];
   #stopDatabase: () => Promise<void> = async () => {};
+  #stopped: Promise<void> | undefined;
 
   constructor() {
     chmodSync(this.folder, 0o755);
+    running.add(this);
+    stopStacksOnSignal();
   }
 
   async startDatabase(): Promise<string> {
@@ -103,10 +128,15 @@ export class BenchStack {
       .reduce((sum, p) => sum + (Number(p.fields[11]) + Number(p.fields[12])) / 100, reaped);
   }
 
-  async stop(): Promise<void> {
-    for (const service of this.#processes.reverse()) await service.stop();
-    await this.#stopDatabase();
-    rmSync(this.folder, { recursive: true, force: true });
+  /** Stops the services, then PostgreSQL, and removes the folder; once, however often called. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      for (const service of this.#processes.reverse()) await service.stop();
+      await this.#stopDatabase();
+      rmSync(this.folder, { recursive: true, force: true });
+      running.delete(this);
+    })();
+    return this.#stopped;
   }
 }
 
