@@ -122,10 +122,10 @@ export class BenchStack {
       });
     const postmaster = processes.find((p) => p.cmdline.includes(`-p\0${port}\0`));
     if (!postmaster) return 0;
-    const reaped = (Number(postmaster.fields[13]) + Number(postmaster.fields[14])) / 100;
+    const reaped = cpuSecondsOf(postmaster.fields, 13);
     return processes
       .filter((p) => p === postmaster || Number(p.fields[1]) === postmaster.pid)
-      .reduce((sum, p) => sum + (Number(p.fields[11]) + Number(p.fields[12])) / 100, reaped);
+      .reduce((sum, p) => sum + cpuSecondsOf(p.fields, 11), reaped);
   }
 
   /** Stops the services, then PostgreSQL, and removes the folder; once, however often called. */
@@ -142,9 +142,15 @@ export class BenchStack {
 
 /** utime + stime of a process in seconds, from /proc/<pid>/stat. */
 export function processCpuSeconds(pid: number): number {
-  if (!existsSync(`/proc/${pid}/stat`)) return 0;
-  const fields = statFields(pid);
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return existsSync(`/proc/${pid}/stat`) ? cpuSecondsOf(statFields(pid), 11) : 0;
+}
+
+/**
+ * Two adjacent CPU counters of /proc/<pid>/stat, in seconds: from 11, utime + stime; from 13, the
+ * same of the children the process has reaped. (Clock ticks: 100 a second on Linux.)
+ */
+function cpuSecondsOf(fields: readonly string[], from: 11 | 13): number {
+  return (Number(fields[from]) + Number(fields[from + 1])) / 100;
 }
 
 /** The fields of /proc/<pid>/stat after the command name: [0] is the state, [1] the parent. */

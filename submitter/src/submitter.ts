@@ -26,7 +26,9 @@ export interface SubmitterSettings {
  * mostly finds the new commands waiting too; claiming on every `gx_outbox` notice of an overloaded
  * queue (one per accepted write) cost more CPU than sending (the 2 s overload of bench/queryable.ts:
  * 2.4 ms of submitter CPU per command, batches cost 0.35). A finished batch still claims at once: it
- * is what lets waiting commands go.
+ * is what lets waiting commands go. A hint (a notice or the poll) that a claim started after has
+ * been answered by it, and claims nothing more: in a batched drain, where batches finish every few
+ * tens of milliseconds, a 100 ms poll's claims took nothing in 159 of 217.
  */
 const backedUpClaimIntervalMs = 100;
 
@@ -60,6 +62,8 @@ export class Submitter {
   /** The last claim left due commands waiting: hints are paced (see `backedUpClaimIntervalMs`). */
   #backedUp = false;
   #lastClaimAt = 0;
+  /** When the latest hint arrived while the queue was backed up (see `wake`). */
+  #hintAt = 0;
   #pacedWake: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
@@ -114,7 +118,7 @@ export class Submitter {
       timer.unref();
       this.#timers.push(timer);
     };
-    every(this.#settings.pollMs, async () => this.#pollWake());
+    every(this.#settings.pollMs, async () => this.wake());
     every(Math.max(1_000, this.#settings.leaseMs / 3), async () => {
       await renewLeases(this.#db, this.#settings.workerId, [...this.#held]);
       if ((await releaseStaleLeases(this.#db, this.#settings.leaseMs)) > 0) this.#wakeNow();
@@ -130,25 +134,16 @@ export class Submitter {
       this.#wakeNow();
       return;
     }
+    this.#hintAt = performance.now();
     this.#pacedWake ??= setTimeout(
       () => {
         this.#pacedWake = undefined;
+        // A claim that started after the latest hint has read what the hints were about.
+        if (this.#lastClaimAt > this.#hintAt) return;
         this.#wakeNow();
       },
       Math.max(0, this.#lastClaimAt + backedUpClaimIntervalMs - performance.now()),
     );
-  }
-
-  /**
-   * The poll: a fallback for a lost notice and for the end of a backoff (which sends none). While
-   * the queue is backed up and a claim ran in the last half interval, it does not claim: batches
-   * are finishing, each finish claims at once, and a poll's claim on top of them read the window and
-   * every command in flight to find the same keys busy (159 of 217 claims in a batched drain took
-   * nothing, with a 100 ms poll).
-   */
-  #pollWake(): void {
-    if (this.#backedUp && performance.now() - this.#lastClaimAt < this.#settings.pollMs / 2) return;
-    this.wake();
   }
 
   #wakeNow(): void {

@@ -251,14 +251,9 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
   alsoWrite?: (connection: Sql, commandId: string) => PendingQuery;
 }
 
-/** The first failure among settled statements, thrown; their values otherwise. */
-function valuesOf<T extends readonly unknown[]>(
-  results: { -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> },
-): { -readonly [K in keyof T]: Awaited<T[K]> } {
+/** Throws the first failure among settled statements, if any. */
+function throwFirstFailure(results: readonly PromiseSettledResult<unknown>[]): void {
   for (const result of results) if (result.status === 'rejected') throw result.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
 }
 
 /**
@@ -268,11 +263,11 @@ function valuesOf<T extends readonly unknown[]>(
 async function sendTogether<T extends readonly unknown[]>(
   statements: readonly [...T],
 ): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  return valuesOf<T>(
-    (await Promise.allSettled(statements)) as {
-      -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>>;
-    },
-  );
+  const results = await Promise.allSettled(statements);
+  throwFirstFailure(results);
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
 }
 
 interface CommandRowValues {
@@ -317,8 +312,9 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
 ): Promise<Receipt> {
   const id = randomUUID();
   const key = identity.idempotencyKey;
+  // Without a read the payload is known before the connection is taken.
+  let built = spec.read ? undefined : buildPayload(spec, []);
   const connection = await services.database.sql.reserve();
-  let built: BuiltPayload<T>;
   try {
     const opening = () =>
       [
@@ -331,16 +327,15 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
       ...(spec.alsoWrite ? [spec.alsoWrite(connection, id)] : []),
       connection`commit`,
     ];
-    if (!spec.read) {
-      built = buildPayload(spec, []);
+    if (built) {
       const results = await Promise.allSettled([...opening(), ...closing(built)]);
       const [, , looked] = results;
       const prior = looked.status === 'fulfilled' ? looked.value?.[0] : undefined;
       if (prior) return replay(prior, identity.fingerprint);
-      valuesOf(results);
+      throwFirstFailure(results);
     } else {
       try {
-        const [, , prior, rows] = await sendTogether([...opening(), spec.read(connection)]);
+        const [, , prior, rows] = await sendTogether([...opening(), spec.read!(connection)]);
         if (prior?.[0]) {
           await connection`rollback`;
           return replay(prior[0], identity.fingerprint);

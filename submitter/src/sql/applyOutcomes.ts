@@ -1,7 +1,6 @@
 import { type Pipeline, prepared, textArray, uuidArray } from '@gx/db';
-import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { jsonRows, list, lockById } from './executor.js';
+import { jsonRows, leaseFence, lockById } from './executor.js';
 
 export interface Outcomes {
   /** The committed transaction, when the outcomes come from one. */
@@ -49,7 +48,7 @@ export async function applyOutcomes(
         sql`
         with held as materialized (${lockById(
           committed.map((c) => c.id),
-          sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', 'COMMITTED'))}`,
+          leaseFence(workerId, 'COMMITTED'),
         )})
         update commands c
            set status = 'COMMITTED', block_number = coalesce(c.block_number, v.block),
@@ -70,7 +69,7 @@ export async function applyOutcomes(
         sql`
         with held as materialized (${lockById(
           rejected.map((r) => r.id),
-          sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', 'REJECTED'))}`,
+          leaseFence(workerId, 'REJECTED'),
         )}),
         refused as (
           update commands c

@@ -1,4 +1,5 @@
 import { type Db, type DbTransaction, uuidArray } from '@gx/db';
+import { allowedFrom, type CommandStatus } from '@gx/schema';
 import { type SQL, sql } from 'drizzle-orm';
 
 export type Executor = Db | DbTransaction;
@@ -43,3 +44,10 @@ export const lockById = (
   select id, (${condition}) as ok from commands
    where id = any(${uuidArray(ids)}::uuid[])
      for update${mode === 'skip locked' ? sql` skip locked` : sql``}`;
+
+/**
+ * The fence of a submitter's status write: the command is still held by `workerId`, in a status the
+ * transition table lets the submitter move to `to`.
+ */
+export const leaseFence = (workerId: string, to: CommandStatus): SQL =>
+  sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', to))}`;

@@ -1,6 +1,5 @@
-import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type Executor, list } from './executor.js';
+import { type Executor, leaseFence, list } from './executor.js';
 
 /**
  * A transaction invalidated at commit (MVCC): it is dead. Its commands go back to RETRYING
@@ -17,7 +16,6 @@ export async function markConflict(
     await tx.execute(sql`
       update commands set status = 'RETRYING', updated_at = now()
        where id in ${list(input.commandIds)}
-         and locked_by = ${input.workerId}
-         and status in ${list(allowedFrom('submitter', 'RETRYING'))}`);
+         and ${leaseFence(input.workerId, 'RETRYING')}`);
   });
 }

@@ -1,7 +1,6 @@
 import { notifyCommands } from '@gx/db';
-import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type Executor, list } from './executor.js';
+import { type Executor, leaseFence, list } from './executor.js';
 
 /** DEAD: attempts exhausted and, looked up, not on the ledger. Keeps the last error. */
 export async function markDead(
@@ -14,8 +13,7 @@ export async function markDead(
       update commands
          set status = 'DEAD', locked_by = null, locked_at = null, updated_at = now()
        where id in ${list(input.commandIds)}
-         and locked_by = ${input.workerId}
-         and status in ${list(allowedFrom('submitter', 'DEAD'))}
+         and ${leaseFence(input.workerId, 'DEAD')}
       returning id`);
     await notifyCommands(
       tx,

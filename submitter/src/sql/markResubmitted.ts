@@ -1,7 +1,6 @@
 import { notifyCommands } from '@gx/db';
-import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type Executor, list } from './executor.js';
+import { type Executor, leaseFence, list } from './executor.js';
 
 /** A recorded transaction not found on the ledger goes out again, the same envelope: SUBMITTED again. */
 export async function markResubmitted(
@@ -13,8 +12,7 @@ export async function markResubmitted(
       update commands set status = 'SUBMITTED', updated_at = now()
        where id in ${list(input.commandIds)}
          and ledger_tx_id = ${input.transactionId}
-         and locked_by = ${input.workerId}
-         and status in ${list(allowedFrom('submitter', 'SUBMITTED'))}
+         and ${leaseFence(input.workerId, 'SUBMITTED')}
       returning id`);
     await notifyCommands(
       tx,

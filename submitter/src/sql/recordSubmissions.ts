@@ -1,7 +1,6 @@
 import { type Pipeline, prepared, textArray } from '@gx/db';
-import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { jsonRows, list, lockById } from './executor.js';
+import { jsonRows, leaseFence, lockById } from './executor.js';
 
 export interface Submission {
   transactionId: string;
@@ -71,7 +70,7 @@ export async function recordSubmissions(
       sql`
       with held as materialized (${lockById(
         pairs.map((p) => p.id),
-        sql`locked_by = ${workerId} and status in ${list(allowedFrom('submitter', 'SUBMITTED'))}`,
+        leaseFence(workerId, 'SUBMITTED'),
       )}),
       updated as (
       update commands c

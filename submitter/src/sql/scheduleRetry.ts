@@ -1,7 +1,6 @@
 import { notifyCommands } from '@gx/db';
-import { allowedFrom } from '@gx/schema';
 import { sql } from 'drizzle-orm';
-import { type Executor, list } from './executor.js';
+import { type Executor, leaseFence, list } from './executor.js';
 
 export interface RetrySettings {
   baseMs: number;
@@ -34,8 +33,7 @@ export async function scheduleRetry(
              locked_by = case when attempts + 1 >= ${maxAttempts} then locked_by end,
              locked_at = case when attempts + 1 >= ${maxAttempts} then locked_at end
        where id in ${list(commandIds)}
-         and locked_by = ${workerId}
-         and status in ${list(allowedFrom('submitter', 'RETRYING'))}
+         and ${leaseFence(workerId, 'RETRYING')}
       returning id, attempts`);
     await notifyCommands(
       tx,
