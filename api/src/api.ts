@@ -11,6 +11,7 @@ import { ApiMetrics } from './http/metrics.js';
 import { RateLimits } from './http/rateLimits.js';
 import { createHttpHandler } from './http/server.js';
 import { safeError } from './safeError.js';
+import { CommandBatches } from './services/commandBatches.js';
 import { readCommands } from './services/commands.js';
 import type { Services } from './services/context.js';
 import { Hmacs } from './services/hmac.js';
@@ -55,6 +56,7 @@ export function createServices(settings: ApiSettings, database: Database, logger
     }),
     refreshTokens: new RefreshTokens(database.db, env.REFRESH_TOKEN_TTL),
     outbox: new OutboxNotifier(database.sql, env.OUTBOX_NOTIFY_COALESCE_MS, logger),
+    commandBatches: new CommandBatches(database.sql, logger),
     walletIds: new WalletIds(database.db),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,

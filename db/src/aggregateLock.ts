@@ -4,14 +4,15 @@ import type { Db, PendingQuery, Sql } from './connection.js';
 type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbTransaction = Transaction;
 
-const lockKey = (aggregateId: string) => `gx:aggregate:${aggregateId}`;
+/** The text whose hash is an aggregate's advisory lock, for a statement that takes the lock itself. */
+export const aggregateLockKey = (aggregateId: string) => `gx:aggregate:${aggregateId}`;
 
 /**
  * Takes the transaction-scoped advisory lock of an aggregate. Inserting its commands under this
  * lock makes `seq` order the commit order per aggregate (design, "Order per aggregate").
  */
 export async function lockAggregate(tx: Transaction, aggregateId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockKey(aggregateId)}, 0))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${aggregateLockKey(aggregateId)}, 0))`);
 }
 
 /**
@@ -19,5 +20,5 @@ export async function lockAggregate(tx: Transaction, aggregateId: string): Promi
  * pipelines the lock with the statements that follow it on one connection.
  */
 export function aggregateLockStatement(connection: Sql, aggregateId: string): PendingQuery {
-  return connection`select pg_advisory_xact_lock(hashtextextended(${lockKey(aggregateId)}, 0))`;
+  return connection`select pg_advisory_xact_lock(hashtextextended(${aggregateLockKey(aggregateId)}, 0))`;
 }

@@ -1,4 +1,9 @@
-export { aggregateLockStatement, type DbTransaction, lockAggregate } from './aggregateLock.js';
+export {
+  aggregateLockKey,
+  aggregateLockStatement,
+  type DbTransaction,
+  lockAggregate,
+} from './aggregateLock.js';
 export { nameArray, textArray, uuidArray } from './arrayLiterals.js';
 export {
   type ConnectOptions,

@@ -19,6 +19,7 @@ import {
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Viewer } from '../auth/tokens.js';
 import { BadUserInputError, ForbiddenError, IdempotencyConflictError, NotFoundError } from '../errors.js';
+import type { CommandRow } from './commandBatches.js';
 import { type Caller, isAdmin, requireViewer, type Services } from './context.js';
 import { parseId, parseIdempotencyKey } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
@@ -270,27 +271,17 @@ async function sendTogether<T extends readonly unknown[]>(
   };
 }
 
-interface CommandRowValues {
-  id: string;
-  type: CommandType;
-  aggregateId: string;
-  touches: readonly string[];
-  payload: CommandPayload;
-  identity: WriteIdentity;
-}
-
 // The payload goes as text cast to jsonb: drizzle makes the shared client pass json parameters through
 // unencoded (an object would not survive), and a string taken for json would be encoded twice. The uuid
 // array goes as one string: postgres.js types an array parameter from type data that a fresh connection
 // may not have loaded yet.
-function commandInsert(connection: Sql, row: CommandRowValues): PendingQuery {
-  const { identity } = row;
+function commandInsert(connection: Sql, row: CommandRow): PendingQuery {
   return connection`
     insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
                           fingerprint, correlation_id)
     values (${row.id}, ${row.type}, ${row.aggregateId}, string_to_array(${row.touches.join(',')}, ',')::uuid[],
-            ${JSON.stringify(row.payload)}::text::jsonb, ${identity.requesterId},
-            ${identity.idempotencyKey ?? null}, ${identity.fingerprint}, ${identity.correlationId})`;
+            ${JSON.stringify(row.payload)}::text::jsonb, ${row.requesterId}, ${row.idempotencyKey},
+            ${row.fingerprint}, ${row.correlationId})`;
 }
 
 /**
@@ -298,12 +289,14 @@ function commandInsert(connection: Sql, row: CommandRowValues): PendingQuery {
  * off-chain data); once committed, a coalesced wake-up for the submitter. Answers the receipt at once,
  * or the first command's when the idempotency key was used before (see `withIdempotency`).
  *
- * Statements go out together on one reserved connection, and PostgreSQL runs them in the order sent,
- * so the key's look-up and any read happen under the lock and `seq` is drawn under it. Without a read
- * the whole transaction is one round trip: BEGIN, the lock, the key's look-up, the command row, the
- * off-chain rows and COMMIT; a key used before makes the row meet the key's unique index, COMMIT then
- * rolls back, and the look-up holds the first command. With a read (the payload needs it) it is two:
- * BEGIN, the lock, the look-up and the read; then the rows and COMMIT.
+ * A command whose payload needs nothing read under the lock and that writes nothing else goes with
+ * the next group commit (`CommandBatches`). The others take a reserved connection, where statements
+ * go out together and PostgreSQL runs them in the order sent, so the key's look-up and any read
+ * happen under the lock and `seq` is drawn under it. Without a read the whole transaction is one
+ * round trip: BEGIN, the lock, the key's look-up, the command row, the off-chain rows and COMMIT; a
+ * key used before makes the row meet the key's unique index, COMMIT then rolls back, and the look-up
+ * holds the first command. With a read (the payload needs it) it is two: BEGIN, the lock, the
+ * look-up and the read; then the rows and COMMIT.
  */
 export async function insertCommand<T extends CommandType, Row extends SqlRow = SqlRow>(
   services: Services,
@@ -311,6 +304,13 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   spec: CommandSpec<T, Row>,
 ): Promise<Receipt> {
   const id = randomUUID();
+  if (!spec.read && !spec.alsoWrite) {
+    const built = buildPayload(spec, []);
+    if (!(await services.commandBatches.insert(commandRow(id, spec.type, built, identity)))) {
+      return replayTakenKey(services, identity);
+    }
+    return accepted(services, id, spec.type, identity, built.payload);
+  }
   const key = identity.idempotencyKey;
   // Without a read the payload is known before the connection is taken.
   let built = spec.read ? undefined : buildPayload(spec, []);
@@ -323,7 +323,7 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
         key === undefined ? undefined : priorCommand(connection, identity.requesterId, key),
       ] as const;
     const closing = (built: BuiltPayload<T>) => [
-      commandInsert(connection, { id, type: spec.type, ...built.keys, payload: built.payload, identity }),
+      commandInsert(connection, commandRow(id, spec.type, built, identity)),
       ...(spec.alsoWrite ? [spec.alsoWrite(connection, id)] : []),
       connection`commit`,
     ];
@@ -350,12 +350,46 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   } finally {
     connection.release();
   }
+  return accepted(services, id, spec.type, identity, built.payload);
+}
+
+function commandRow<T extends CommandType>(
+  id: string,
+  type: T,
+  built: BuiltPayload<T>,
+  identity: WriteIdentity,
+): CommandRow {
+  return {
+    id,
+    type,
+    ...built.keys,
+    payload: built.payload,
+    requesterId: identity.requesterId,
+    idempotencyKey: identity.idempotencyKey ?? null,
+    fingerprint: identity.fingerprint,
+    correlationId: identity.correlationId,
+  };
+}
+
+/** The receipt of a command just committed, after waking the submitter. */
+function accepted(
+  services: Services,
+  id: string,
+  type: CommandType,
+  identity: WriteIdentity,
+  payload: CommandPayload,
+): Receipt {
   services.outbox.poke();
-  services.logger.debug(
-    { commandId: id, type: spec.type, correlationId: identity.correlationId },
-    'command accepted',
-  );
-  return { commandId: id, status: 'ACCEPTED', profileId: profileOf(built.payload) };
+  services.logger.debug({ commandId: id, type, correlationId: identity.correlationId }, 'command accepted');
+  return { commandId: id, status: 'ACCEPTED', profileId: profileOf(payload) };
+}
+
+/** The answer to a group-committed row skipped for its idempotency key: the first command's receipt. */
+async function replayTakenKey(services: Services, identity: WriteIdentity): Promise<Receipt> {
+  const [prior] = await priorCommand(services.database.sql, identity.requesterId, identity.idempotencyKey!);
+  if (!prior)
+    throw new Error('a command row was skipped for its idempotency key, but no command holds the key');
+  return replay(prior, identity.fingerprint);
 }
 
 interface BuiltPayload<T extends CommandType> {

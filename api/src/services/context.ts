@@ -6,6 +6,7 @@ import type { AccessTokens, Viewer } from '../auth/tokens.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { RateLimits } from '../http/rateLimits.js';
 import type { ApiSettings } from '../settings.js';
+import type { CommandBatches } from './commandBatches.js';
 import type { Hmacs } from './hmac.js';
 import type { OutboxNotifier } from './outboxNotifier.js';
 import type { WalletIds } from './walletIds.js';
@@ -19,6 +20,8 @@ export interface Services {
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
   outbox: OutboxNotifier;
+  /** Group commit for the writes that read nothing under their lock. */
+  commandBatches: CommandBatches;
   walletIds: WalletIds;
   limits: RateLimits;
   logger: Logger;

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { aggregateLockStatement } from '@gx/db';
+import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
+import { createLogger } from '@gx/runtime';
+import type { CommandType } from '@gx/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandBatches, type CommandRow } from '../services/commandBatches.js';
+
+let database: TestDatabase;
+let batches: CommandBatches;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  batches = new CommandBatches(
+    database.sql,
+    createLogger({ service: 'test', level: 'silent', format: 'json' }),
+  );
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+function transferRow(from: string, overrides: Partial<CommandRow> = {}): CommandRow {
+  const to = randomUUID();
+  return {
+    id: randomUUID(),
+    type: 'TRANSFER',
+    aggregateId: from,
+    touches: [to],
+    payload: { fromProfileId: from, toProfileId: to, amount: '1' } as unknown as CommandRow['payload'],
+    requesterId: from,
+    idempotencyKey: null,
+    fingerprint: 'f',
+    correlationId: randomUUID(),
+    ...overrides,
+  };
+}
+
+async function rowsOf(ids: readonly string[]) {
+  return database.sql<{ id: string; seq: string; tx: string }[]>`
+    select id, seq::text, xmin::text as tx from commands where id = any(${ids}::uuid[]) order by commands.seq`;
+}
+
+describe('CommandBatches', () => {
+  it('writes the commands of one turn in one transaction, in the order they came', async () => {
+    const rows = Array.from({ length: 20 }, () => transferRow(randomUUID()));
+    const inserted = await Promise.all(rows.map((row) => batches.insert(row)));
+
+    expect(inserted).toEqual(rows.map(() => true));
+    const written = await rowsOf(rows.map((row) => row.id));
+    expect(written.map((row) => row.id)).toEqual(rows.map((row) => row.id));
+    expect(new Set(written.map((row) => row.tx)).size).toBe(1);
+  });
+
+  it("takes every aggregate's lock before it draws a seq: a locked aggregate holds the batch back", async () => {
+    const held = randomUUID();
+    const holder = await database.sql.reserve();
+    try {
+      await holder`begin`;
+      await aggregateLockStatement(holder, held);
+      let settled = false;
+      const batch = Promise.all([
+        batches.insert(transferRow(randomUUID())),
+        batches.insert(transferRow(held)),
+      ]).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+
+      const first = transferRow(held);
+      await holder`
+        insert into commands (id, type, aggregate_id, payload, correlation_id)
+        values (${first.id}, 'TRANSFER', ${held}, '{}'::jsonb, 'holder')`;
+      await holder`commit`;
+      expect(await batch).toEqual([true, true]);
+
+      const [firstRow] = await rowsOf([first.id]);
+      const [, second] = await database.sql<{ seq: string }[]>`
+        select seq::text from commands where aggregate_id = ${held} order by commands.seq`;
+      expect(BigInt(second!.seq)).toBeGreaterThan(BigInt(firstRow!.seq));
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('skips a row whose key its sender used before, and writes the others', async () => {
+    const sender = randomUUID();
+    const key = `key-${randomUUID()}`;
+    expect(await batches.insert(transferRow(sender, { idempotencyKey: key }))).toBe(true);
+
+    const replayed = transferRow(sender, { idempotencyKey: key });
+    const other = transferRow(sender, { idempotencyKey: `other-${key}` });
+    expect(await Promise.all([batches.insert(replayed), batches.insert(other)])).toEqual([false, true]);
+    expect((await rowsOf([replayed.id, other.id])).map((row) => row.id)).toEqual([other.id]);
+  });
+
+  it('fails a bad row alone: the batch is split and the others are written', async () => {
+    const good = [transferRow(randomUUID()), transferRow(randomUUID())];
+    const bad = transferRow(randomUUID(), { type: 'NOT_A_TYPE' as CommandType });
+
+    const results = await Promise.allSettled([
+      batches.insert(good[0]!),
+      batches.insert(bad),
+      batches.insert(good[1]!),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/commands_type_check/);
+    const written = await rowsOf([...good, bad].map((row) => row.id));
+    expect(written.map((row) => row.id)).toEqual(good.map((row) => row.id));
+  });
+});
