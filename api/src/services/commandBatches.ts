@@ -2,6 +2,7 @@ import { aggregateLockKey, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import type { CommandPayload, CommandType } from '@gx/schema';
 import { safeError } from '../safeError.js';
+import { type ProfileNames, profileNamesNow } from './profileState.js';
 
 /** A command row as the api writes it: what the write decided, and who sent it with which key. */
 export interface CommandRow {
@@ -14,6 +15,8 @@ export interface CommandRow {
   idempotencyKey: string | null;
   fingerprint: string;
   correlationId: string;
+  /** The profile's names and country an UPDATE_PROFILE was built on: written only if they still hold. */
+  profileBuiltOn?: ProfileNames | undefined;
 }
 
 interface Waiting {
@@ -24,7 +27,7 @@ interface Waiting {
 
 /**
  * Group commit for the commands whose payload needs nothing read under their aggregate's lock
- * (transfer, mint, KYC): the commands accepted while a batch is being written go out together in the
+ * (transfer, mint, KYC; an update of a profile checks again what it read): the commands accepted while a batch is being written go out together in the
  * next one, as one statement, so one transaction and one WAL flush serve them all. A statement of
  * its own per command made PostgreSQL's share of a write most of its cost.
  *
@@ -51,7 +54,10 @@ export class CommandBatches {
     this.#maxBatch = options.maxBatch ?? 200;
   }
 
-  /** Inserts the row with the next batch: true once committed, false when its idempotency key was taken. */
+  /**
+   * Inserts the row with the next batch: true once committed; false when it was skipped, for its
+   * idempotency key or because its profile is no longer as it was built on.
+   */
   insert(row: CommandRow): Promise<boolean> {
     return new Promise((settle, fail) => {
       this.#queue.push({ row, settle, fail });
@@ -68,13 +74,35 @@ export class CommandBatches {
 
   #send(): void {
     while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
+      const batch = this.#nextBatch();
       this.#inFlight++;
       void this.#write(batch).finally(() => {
         this.#inFlight--;
         this.#send();
       });
     }
+  }
+
+  /**
+   * The next batch, in arrival order. A row built on its profile waits for the next batch if its
+   * aggregate already has a row in this one: rows of one statement do not see each other, so its
+   * check would miss the update before it.
+   */
+  #nextBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const aggregates = new Set<string>();
+    const waiting: Waiting[] = [];
+    for (const next of this.#queue) {
+      const { aggregateId, profileBuiltOn } = next.row;
+      if (batch.length === this.#maxBatch || (profileBuiltOn && aggregates.has(aggregateId))) {
+        waiting.push(next);
+        continue;
+      }
+      batch.push(next);
+      aggregates.add(aggregateId);
+    }
+    this.#queue = waiting;
+    return batch;
   }
 
   async #write(batch: readonly Waiting[]): Promise<void> {
@@ -112,13 +140,15 @@ export class CommandBatches {
         idempotency_key: row.idempotencyKey,
         fingerprint: row.fingerprint,
         correlation_id: row.correlationId,
+        profile_built_on: row.profileBuiltOn ?? null,
       })),
     );
     const returned = await this.#sql<{ id: string }[]>`
       with batch as (
         select * from jsonb_to_recordset(${json}::text::jsonb)
           as r(ord int, lock_key text, id uuid, type text, aggregate_id uuid, touches uuid[], payload jsonb,
-               requester_id uuid, idempotency_key text, fingerprint text, correlation_id text)
+               requester_id uuid, idempotency_key text, fingerprint text, correlation_id text,
+               profile_built_on jsonb)
       ), locked as (
         select pg_advisory_xact_lock(h)
           from (select distinct hashtextextended(lock_key, 0) as h from batch order by h) keys
@@ -129,6 +159,8 @@ export class CommandBatches {
              correlation_id
         from (select * from batch order by ord) arrived
        where (select count(*) from locked) >= 0
+         and (profile_built_on is null
+              or profile_built_on = ${profileNamesNow(this.#sql, this.#sql`arrived.aggregate_id`)})
       on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
       returning id`;
     return new Set(returned.map((row) => row.id));

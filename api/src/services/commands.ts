@@ -24,6 +24,7 @@ import { type Caller, isAdmin, requireViewer, type Services } from './context.js
 import { parseId, parseIdempotencyKey } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
 import { perDatabase } from './prepared.js';
+import type { ProfileNames } from './profileState.js';
 
 /** What a write mutation answers at once. */
 export interface Receipt {
@@ -244,8 +245,17 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
   type: T;
   /** The ordering key; its advisory lock is held while the payload is built and the row inserted. */
   aggregateId: string;
-  /** What the payload needs of state the lock protects: read under the lock, sent with BEGIN and the lock. */
+  /**
+   * What the payload needs of state the lock protects: read under the lock, sent with BEGIN and the
+   * lock; with `profileBuiltOn`, read before the lock and checked under it.
+   */
   read?: (connection: Sql) => PendingQuery<Row>;
+  /**
+   * With a read: the profile's names and country the payload was built on. The write then reads
+   * without the lock and goes with the group commit, which checks them again under the lock; if
+   * they changed meanwhile, the write reads again.
+   */
+  profileBuiltOn?: (rows: readonly Row[]) => ProfileNames;
   /** Builds the payload from the rows `read` found (none without a read). */
   build: (rows: readonly Row[]) => CommandPayload<T>;
   /** Off-chain rows written in the same transaction (register: the credentials), sent with the command row. */
@@ -289,14 +299,14 @@ function commandInsert(connection: Sql, row: CommandRow): PendingQuery {
  * off-chain data); once committed, a coalesced wake-up for the submitter. Answers the receipt at once,
  * or the first command's when the idempotency key was used before (see `withIdempotency`).
  *
- * A command whose payload needs nothing read under the lock and that writes nothing else goes with
- * the next group commit (`CommandBatches`). The others take a reserved connection, where statements
- * go out together and PostgreSQL runs them in the order sent, so the key's look-up and any read
- * happen under the lock and `seq` is drawn under it. Without a read the whole transaction is one
- * round trip: BEGIN, the lock, the key's look-up, the command row, the off-chain rows and COMMIT; a
- * key used before makes the row meet the key's unique index, COMMIT then rolls back, and the look-up
- * holds the first command. With a read (the payload needs it) it is two: BEGIN, the lock, the
- * look-up and the read; then the rows and COMMIT.
+ * A command that writes nothing else goes with the next group commit (`CommandBatches`), its read, if
+ * any, checked there (`profileBuiltOn`). The others (register; an update whose profile changed after
+ * each of its reads) take a reserved connection, where statements go out together and PostgreSQL runs
+ * them in the order sent, so the key's look-up and any read happen under the lock and `seq` is drawn
+ * under it. Without a read the whole transaction is one round trip: BEGIN, the lock, the key's
+ * look-up, the command row, the off-chain rows and COMMIT; a key used before makes the row meet the
+ * key's unique index, COMMIT then rolls back, and the look-up holds the first command. With a read
+ * it is two: BEGIN, the lock, the look-up and the read; then the rows and COMMIT.
  */
 export async function insertCommand<T extends CommandType, Row extends SqlRow = SqlRow>(
   services: Services,
@@ -304,12 +314,9 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   spec: CommandSpec<T, Row>,
 ): Promise<Receipt> {
   const id = randomUUID();
-  if (!spec.read && !spec.alsoWrite) {
-    const built = buildPayload(spec, []);
-    if (!(await services.commandBatches.insert(commandRow(id, spec.type, built, identity)))) {
-      return replayTakenKey(services, identity);
-    }
-    return accepted(services, id, spec.type, identity, built.payload);
+  if (!spec.alsoWrite && (!spec.read || spec.profileBuiltOn)) {
+    const receipt = await insertInBatch(services, identity, spec, id);
+    if (receipt) return receipt;
   }
   const key = identity.idempotencyKey;
   // Without a read the payload is known before the connection is taken.
@@ -384,12 +391,40 @@ function accepted(
   return { commandId: id, status: 'ACCEPTED', profileId: profileOf(payload) };
 }
 
-/** The answer to a group-committed row skipped for its idempotency key: the first command's receipt. */
-async function replayTakenKey(services: Services, identity: WriteIdentity): Promise<Receipt> {
-  const [prior] = await priorCommand(services.database.sql, identity.requesterId, identity.idempotencyKey!);
-  if (!prior)
-    throw new Error('a command row was skipped for its idempotency key, but no command holds the key');
-  return replay(prior, identity.fingerprint);
+/** Reads that find what a group-committed write was built on changed, before it takes the lock. */
+const optimisticReads = 3;
+
+/**
+ * A write through the group commit: the payload built (on what `read` finds without the lock, if
+ * anything), then the row with the next batch. A row skipped for its idempotency key answers the
+ * first command's receipt; one skipped because its profile changed after the read is built again.
+ * Undefined when it changed every time: the caller then takes the lock before it reads.
+ */
+async function insertInBatch<T extends CommandType, Row extends SqlRow>(
+  services: Services,
+  identity: WriteIdentity,
+  spec: CommandSpec<T, Row>,
+  id: string,
+): Promise<Receipt | undefined> {
+  const key = identity.idempotencyKey;
+  for (let read = 0; read < optimisticReads; read++) {
+    const rows = spec.read ? await spec.read(services.database.sql) : [];
+    const built = buildPayload(spec, rows);
+    const row = {
+      ...commandRow(id, spec.type, built, identity),
+      profileBuiltOn: spec.profileBuiltOn?.(rows),
+    };
+    if (await services.commandBatches.insert(row)) {
+      return accepted(services, id, spec.type, identity, built.payload);
+    }
+    const [prior] =
+      key === undefined ? [] : await priorCommand(services.database.sql, identity.requesterId, key);
+    if (prior) return replay(prior, identity.fingerprint);
+    if (!spec.profileBuiltOn) {
+      throw new Error('a command row was skipped for its idempotency key, but no command holds the key');
+    }
+  }
+  return undefined;
 }
 
 interface BuiltPayload<T extends CommandType> {

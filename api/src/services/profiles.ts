@@ -7,6 +7,7 @@ import { type Caller, requireViewer, type Services } from './context.js';
 import type { ProfileFields } from './hmac.js';
 import { parseId, parseInput, UpdateProfileInput } from './input.js';
 import { loadById } from './prepared.js';
+import { latestPendingUpdate, type ProfileNames } from './profileState.js';
 
 export type ProfileView = typeof userProfiles.$inferSelect;
 
@@ -53,42 +54,27 @@ export interface UpdateProfileArgs {
   idempotencyKey?: string | null | undefined;
 }
 
-/**
- * The payload of the profile's latest UPDATE_PROFILE still on its way (ACCEPTED to COMMITTED). Two
- * lookups, each on an index: in flight through the aggregate's partial index, COMMITTED among the
- * commands awaiting projection (few: the projection lag). One lookup over all four statuses matches
- * no index, so it walked the whole command history backwards for a profile with nothing pending.
- * The statuses are literals, not parameters, so the partial index's predicate holds in a generic plan.
- */
-export function latestPendingUpdate(connection: Sql, profileId: string): PendingQuery {
-  return connection`(
-    select latest.payload from (
-      (select payload, seq from commands
-        where aggregate_id = ${profileId} and type = 'UPDATE_PROFILE'
-          and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
-        order by seq desc limit 1)
-      union all
-      (select payload, seq from commands
-        where status = 'COMMITTED' and aggregate_id = ${profileId} and type = 'UPDATE_PROFILE'
-        order by seq desc limit 1)
-    ) latest
-    order by latest.seq desc limit 1)`;
-}
-
 interface PendingProfileRow extends ProfileFields {
   pending: CommandPayload<'UPDATE_PROFILE'> | null;
 }
 
 /**
  * The profile as it will be once the commands already accepted are projected: the read model and the
- * latest UPDATE_PROFILE still on its way. Read under the aggregate's lock, so two partial updates in
- * quick succession do not undo each other.
+ * latest UPDATE_PROFILE still on its way. The group commit checks under the profile's lock that the
+ * names and country it found are still those (`profileBuiltOn`), so two partial updates in quick
+ * succession do not undo each other.
  */
 function pendingProfile(connection: Sql, profileId: string): PendingQuery<PendingProfileRow> {
   return connection<PendingProfileRow[]>`
     select email, first_name as "firstName", last_name as "lastName", country, account_type as "accountType",
            ${latestPendingUpdate(connection, profileId)} as pending
     from user_profiles where id = ${profileId}`;
+}
+
+/** Names and country as the latest update on its way left them, else as projected. */
+function currentNames(row: PendingProfileRow): ProfileNames {
+  const { firstName, lastName, country } = row.pending ?? row;
+  return { firstName, lastName, country };
 }
 
 /** `updateProfile`: the command carries the resulting full names and country, and their new profileHash. */
@@ -104,10 +90,10 @@ export async function updateProfile(
       type: 'UPDATE_PROFILE',
       aggregateId: viewer.profileId,
       read: (connection) => pendingProfile(connection, viewer.profileId),
+      profileBuiltOn: ([row]) => currentNames(row!),
       build: ([row]) => {
         if (!row) throw new NotFoundError('profile');
-        // names and country as the latest update on its way left them, else as projected
-        const current = row.pending ?? row;
+        const current = currentNames(row);
         const next = {
           email: row.email,
           accountType: row.accountType,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestPendingUpdate } from '../services/profiles.js';
+import { latestPendingUpdate } from '../services/profileState.js';
 
 let database: TestDatabase;
 

@@ -5,7 +5,9 @@ import { createLogger } from '@gx/runtime';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../index.js';
+import { insertCommand } from '../services/commands.js';
 import { Hmacs } from '../services/hmac.js';
+import { updateProfile } from '../services/profiles.js';
 import { transfer } from '../services/wallets.js';
 import {
   type Account,
@@ -88,6 +90,67 @@ describe('updateProfile', () => {
       }),
     );
     expect(b.seq).toBeGreaterThan(a.seq);
+  });
+
+  it('concurrent partial updates of one profile each build on the one before it (by seq)', async () => {
+    const carol = await signUp(api, database, { firstName: 'Carol', lastName: 'Ann', country: 'GB' });
+    const { services } = testServices(database);
+    const caller = {
+      viewer: { profileId: carol.profileId, role: 'USER' as const, expiresAt: Date.now() / 1000 + 60 },
+      correlationId: 'concurrent-updates',
+      ip: '127.0.0.1',
+    };
+    const countries = ['FR', 'DE', 'IT', 'ES'];
+    const fields = ['firstName', 'lastName', 'country'] as const;
+    const changes = Array.from({ length: 12 }, (_, i): Record<string, string> => {
+      const field = fields[i % 3]!;
+      return { [field]: field === 'country' ? countries[i % 4]! : `${field}-${i}` };
+    });
+    try {
+      // all in one turn: they read the same profile, and the group commit lets one through at a time
+      const receipts = await Promise.all(changes.map((change) => updateProfile(services, caller, change)));
+      const rows = await Promise.all(receipts.map((receipt) => commandRow(receipt.commandId)));
+      const bySeq = rows.toSorted((a, b) => Number(a.seq - b.seq));
+      let state: Record<string, string> = { firstName: 'Carol', lastName: 'Ann', country: 'GB' };
+      for (const row of bySeq) {
+        state = { ...state, ...changes[rows.indexOf(row)] };
+        expect(row.payload).toMatchObject(state);
+      }
+    } finally {
+      services.limits.close();
+    }
+  });
+
+  it('a write whose profile changed after every read takes the lock before it reads', async () => {
+    const { services } = testServices(database);
+    let reads = 0;
+    const receipt = await insertCommand(
+      services,
+      { requesterId: alice.profileId, idempotencyKey: undefined, fingerprint: 'f', correlationId: 'stale' },
+      {
+        type: 'UPDATE_PROFILE',
+        aggregateId: alice.profileId,
+        read: (connection) => {
+          reads++;
+          return connection`select 1 as one`;
+        },
+        profileBuiltOn: () => ({ firstName: randomUUID(), lastName: 'Never', country: 'GB' }),
+        build: () => ({
+          profileId: alice.profileId,
+          firstName: 'Stale',
+          lastName: 'Read',
+          country: 'GB',
+          profileHash: 'a'.repeat(64),
+        }),
+      },
+    );
+    services.limits.close();
+
+    expect(reads).toBe(4);
+    expect(await commandRow(receipt.commandId)).toMatchObject({
+      status: 'ACCEPTED',
+      payload: { firstName: 'Stale' },
+    });
   });
 
   it('needs at least one field', async () => {

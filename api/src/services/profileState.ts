@@ -1,0 +1,47 @@
+import type { PendingQuery, Sql } from '@gx/db';
+
+/**
+ * The payload of the profile's latest UPDATE_PROFILE still on its way (ACCEPTED to COMMITTED). Two
+ * lookups, each on an index: in flight through the aggregate's partial index, COMMITTED among the
+ * commands awaiting projection (few: the projection lag). One lookup over all four statuses matches
+ * no index, so it walked the whole command history backwards for a profile with nothing pending.
+ * The statuses are literals, not parameters, so the partial index's predicate holds in a generic plan.
+ */
+export function latestPendingUpdate(connection: Sql, profileId: string | PendingQuery): PendingQuery {
+  return connection`(
+    select latest.payload from (
+      (select payload, seq from commands
+        where aggregate_id = ${profileId} and type = 'UPDATE_PROFILE'
+          and status in ('ACCEPTED', 'SUBMITTED', 'RETRYING')
+        order by seq desc limit 1)
+      union all
+      (select payload, seq from commands
+        where status = 'COMMITTED' and aggregate_id = ${profileId} and type = 'UPDATE_PROFILE'
+        order by seq desc limit 1)
+    ) latest
+    order by latest.seq desc limit 1)`;
+}
+
+/** A profile's names and country as an update accepted now would build on them. */
+export interface ProfileNames {
+  firstName: string;
+  lastName: string;
+  country: string;
+}
+
+/**
+ * `ProfileNames` of the profile whose id `profileId` names (a column of the statement it goes in), as
+ * jsonb: the latest update on its way, else the read model. The group commit compares them, under
+ * the profile's lock, with those an updateProfile's payload was built from.
+ */
+export function profileNamesNow(connection: Sql, profileId: PendingQuery): PendingQuery {
+  return connection`(
+    select case when pending.payload is null
+                then jsonb_build_object('firstName', p.first_name, 'lastName', p.last_name, 'country', p.country)
+                else jsonb_build_object('firstName', pending.payload->'firstName',
+                                        'lastName', pending.payload->'lastName', 'country', pending.payload->'country')
+           end
+      from user_profiles p
+      left join lateral ${latestPendingUpdate(connection, connection`p.id`)} pending on true
+     where p.id = ${profileId})`;
+}
