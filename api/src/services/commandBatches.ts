@@ -13,7 +13,7 @@ export interface CommandRow {
   payload: CommandPayload;
   requesterId: string | null;
   idempotencyKey: string | null;
-  fingerprint: string;
+  fingerprint: string | null;
   correlationId: string;
   /** The profile's names and country an UPDATE_PROFILE was built on: written only if they still hold. */
   profileBuiltOn?: ProfileNames | undefined;
@@ -26,17 +26,18 @@ interface Waiting {
 }
 
 /**
- * Group commit for the commands whose payload needs nothing read under their aggregate's lock
- * (transfer, mint, KYC; an update of a profile checks again what it read): the commands accepted while a batch is being written go out together in the
- * next one, as one statement, so one transaction and one WAL flush serve them all. A statement of
- * its own per command made PostgreSQL's share of a write most of its cost.
+ * Group commit for the commands that write nothing but their row (all but register): those accepted
+ * while a batch is being written go out together in the next one, so one transaction and one WAL
+ * flush serve them all. A transaction of its own per command made PostgreSQL's share of a write most
+ * of its cost.
  *
  * A batch takes the advisory locks of all its aggregates, in one order (the keys' hashes), before it
- * draws any `seq`, so per aggregate `seq` still orders the commit order, and two batches, or a batch
- * and a locked transaction (which holds one lock only), cannot wait on each other. A row whose
- * idempotency key its sender used before is skipped (`on conflict do nothing`): `insert` answers
- * false and the caller looks the first command up. A batch that fails is split: each of its commands
- * is tried alone, so one bad row fails only its own write.
+ * inserts (and so draws any `seq`), so per aggregate `seq` still orders the commit order, and two
+ * batches, or a batch and a locked transaction (which holds one lock only), cannot wait on each other.
+ * A row built on what its write read of a profile is inserted only if, under the lock, that still
+ * holds. A row whose idempotency key its sender used before is skipped (`on conflict do nothing`):
+ * `insert` answers false and the caller looks the first command up. A batch that fails is split:
+ * each of its commands is tried alone, so one bad row fails only its own write.
  */
 export class CommandBatches {
   readonly #sql: Sql;
@@ -124,13 +125,17 @@ export class CommandBatches {
     for (const waiting of batch) waiting.settle(inserted.has(waiting.row.id));
   }
 
-  // Rows go as one JSON parameter, so the statement is the same for any batch and prepared once
-  // per connection.
+  /**
+   * One transaction: the locks, then the rows. Two statements, sent together: a statement reads
+   * with the snapshot it started with, so a check in the statement that waited for a lock would
+   * miss what the lock's holder committed meanwhile. Rows go as one JSON parameter, so the
+   * statements are the same for any batch and prepared once per connection.
+   */
   async #insertAll(rows: readonly CommandRow[]): Promise<Set<string>> {
+    const keys = JSON.stringify([...new Set(rows.map((row) => aggregateLockKey(row.aggregateId)))]);
     const json = JSON.stringify(
       rows.map((row, ord) => ({
         ord,
-        lock_key: aggregateLockKey(row.aggregateId),
         id: row.id,
         type: row.type,
         aggregate_id: row.aggregateId,
@@ -143,26 +148,35 @@ export class CommandBatches {
         profile_built_on: row.profileBuiltOn ?? null,
       })),
     );
-    const returned = await this.#sql<{ id: string }[]>`
-      with batch as (
-        select * from jsonb_to_recordset(${json}::text::jsonb)
-          as r(ord int, lock_key text, id uuid, type text, aggregate_id uuid, touches uuid[], payload jsonb,
-               requester_id uuid, idempotency_key text, fingerprint text, correlation_id text,
-               profile_built_on jsonb)
-      ), locked as (
-        select pg_advisory_xact_lock(h)
-          from (select distinct hashtextextended(lock_key, 0) as h from batch order by h) keys
-      )
-      insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
-                            fingerprint, correlation_id)
-      select id, type, aggregate_id, touches, payload, requester_id, idempotency_key, fingerprint,
-             correlation_id
-        from (select * from batch order by ord) arrived
-       where (select count(*) from locked) >= 0
-         and (profile_built_on is null
-              or profile_built_on = ${profileNamesNow(this.#sql, this.#sql`arrived.aggregate_id`)})
-      on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
-      returning id`;
-    return new Set(returned.map((row) => row.id));
+    const connection = await this.#sql.reserve();
+    try {
+      const results = await Promise.allSettled([
+        connection`begin`,
+        connection`
+          select pg_advisory_xact_lock(h)
+            from (select hashtextextended(k, 0) as h
+                    from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys`,
+        connection<{ id: string }[]>`
+          insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
+                                fingerprint, correlation_id)
+          select id, type, aggregate_id, touches, payload, requester_id, idempotency_key, fingerprint,
+                 correlation_id
+            from (select * from jsonb_to_recordset(${json}::text::jsonb)
+                    as r(ord int, id uuid, type text, aggregate_id uuid, touches uuid[], payload jsonb,
+                         requester_id uuid, idempotency_key text, fingerprint text, correlation_id text,
+                         profile_built_on jsonb)
+                   order by ord) arrived
+           where profile_built_on is null
+              or profile_built_on = ${profileNamesNow(connection, connection`arrived.aggregate_id`)}
+          on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
+          returning id`,
+        connection`commit`,
+      ]);
+      for (const result of results) if (result.status === 'rejected') throw result.reason;
+      const inserted = results[2] as PromiseFulfilledResult<{ id: string }[]>;
+      return new Set(inserted.value.map((row) => row.id));
+    } finally {
+      connection.release();
+    }
   }
 }

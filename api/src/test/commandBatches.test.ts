@@ -84,6 +84,52 @@ describe('CommandBatches', () => {
     }
   });
 
+  it('checks a row built on a profile against what the holder of its lock committed meanwhile', async () => {
+    const profileId = randomUUID();
+    await database.sql`
+      insert into user_profiles (id, wallet_id, email, first_name, last_name, country, account_type,
+                                 profile_hash, created_at, updated_at)
+      values (${profileId}, ${randomUUID()}, 'p@example.com', 'Ada', 'Lovelace', 'GB', 'INDIVIDUAL', 'h',
+              now(), now())`;
+    const update = (firstName: string): CommandRow => ({
+      ...transferRow(profileId),
+      type: 'UPDATE_PROFILE',
+      touches: [],
+      payload: {
+        profileId,
+        firstName,
+        lastName: 'Lovelace',
+        country: 'GB',
+      } as unknown as CommandRow['payload'],
+      profileBuiltOn: { firstName: 'Ada', lastName: 'Lovelace', country: 'GB' },
+    });
+    const holder = await database.sql.reserve();
+    try {
+      await holder`begin`;
+      await aggregateLockStatement(holder, profileId);
+      const built = update('Augusta');
+      const batch = batches.insert(built);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // the holder's update lands while the batch waits for the lock
+      const first = update('Countess');
+      await holder`
+        insert into commands (id, type, aggregate_id, payload, correlation_id)
+        values (${first.id}, 'UPDATE_PROFILE', ${profileId}, ${JSON.stringify(first.payload)}::text::jsonb, 'holder')`;
+      await holder`commit`;
+
+      expect(await batch).toBe(false);
+      expect(await rowsOf([built.id])).toEqual([]);
+    } finally {
+      holder.release();
+    }
+    // built on the profile as it now is, it goes through
+    const rebuilt = {
+      ...update('Augusta'),
+      profileBuiltOn: { firstName: 'Countess', lastName: 'Lovelace', country: 'GB' },
+    };
+    expect(await batches.insert(rebuilt)).toBe(true);
+  });
+
   it('skips a row whose key its sender used before, and writes the others', async () => {
     const sender = randomUUID();
     const key = `key-${randomUUID()}`;
