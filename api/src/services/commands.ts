@@ -128,7 +128,8 @@ function profileOf(payload: CommandPayload): string | null {
 export interface WriteIdentity {
   requesterId: string | null;
   idempotencyKey: string | undefined;
-  fingerprint: string;
+  /** Only with a key: a replay is told apart from a conflict by it, and nothing else reads it. */
+  fingerprint: string | null;
   correlationId: string;
 }
 
@@ -156,7 +157,7 @@ function priorCommand(
        and idempotency_key = ${key}`;
 }
 
-function replay(prior: PriorCommandRow, fingerprint: string): Receipt {
+function replay(prior: PriorCommandRow, fingerprint: string | null): Receipt {
   if (prior.fingerprint !== fingerprint) throw new IdempotencyConflictError(prior.id);
   return { commandId: prior.id, status: prior.status as CommandStatus, profileId: profileOf(prior.payload) };
 }
@@ -189,12 +190,13 @@ export function writeIdentity<A extends IdempotentArgs>(
   requesterId: string | null,
 ): { input: Omit<A, 'idempotencyKey'>; identity: WriteIdentity } {
   const { idempotencyKey, ...input } = args;
+  const key = parseIdempotencyKey(idempotencyKey);
   return {
     input,
     identity: {
       requesterId,
-      idempotencyKey: parseIdempotencyKey(idempotencyKey),
-      fingerprint: services.hmacs.fingerprint(operation, input),
+      idempotencyKey: key,
+      fingerprint: key === undefined ? null : services.hmacs.fingerprint(operation, input),
       correlationId: caller.correlationId,
     },
   };

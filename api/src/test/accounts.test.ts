@@ -41,7 +41,12 @@ const REFRESH = /* GraphQL */ `
 
 describe('register', () => {
   it('accepts at once: a REGISTER command with ids, profile fields and profileHash, and the credentials', async () => {
-    const input = registration({ email: 'Grace.Hopper@Example.com', country: 'US', accountType: 'BUSINESS' });
+    const input = registration({
+      email: 'Grace.Hopper@Example.com',
+      country: 'US',
+      accountType: 'BUSINESS',
+      idempotencyKey: 'grace-1',
+    });
     const receipt = await register(api, input);
     expect(receipt.status).toBe('ACCEPTED');
 
@@ -66,7 +71,11 @@ describe('register', () => {
     expect(JSON.stringify(command, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(
       input.password,
     );
+    // with a key, the fingerprint (an HMAC over the input, password included); without one, none
     expect(command!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const keyless = await register(api, registration());
+    const [keylessRow] = await database.db.select().from(commands).where(eq(commands.id, keyless.commandId));
+    expect(keylessRow!.fingerprint).toBeNull();
 
     const [account] = await database.db
       .select()
