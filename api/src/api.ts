@@ -41,7 +41,12 @@ export interface RunningApi {
 }
 
 /** The services of one api process, usable without GraphQL (tests call them directly). */
-export function createServices(settings: ApiSettings, database: Database, logger: Logger): Services {
+export function createServices(
+  settings: ApiSettings,
+  database: Database,
+  logger: Logger,
+  metrics?: ApiMetrics,
+): Services {
   const env = settings.env;
   return {
     database,
@@ -56,7 +61,9 @@ export function createServices(settings: ApiSettings, database: Database, logger
     }),
     refreshTokens: new RefreshTokens(database.db, env.REFRESH_TOKEN_TTL),
     outbox: new OutboxNotifier(database.sql, env.OUTBOX_NOTIFY_COALESCE_MS, logger),
-    commandBatches: new CommandBatches(database.sql, logger),
+    commandBatches: new CommandBatches(database.sql, logger, {
+      observe: (commands) => metrics?.commandBatchSize.observe(commands),
+    }),
     walletIds: new WalletIds(database.db),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
@@ -89,7 +96,9 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
 
   const database = connect(databaseUrl, { max: env.API_DB_POOL_SIZE, applicationName: 'gx-api' });
   const listener = createListener(databaseUrl, { logger });
-  const services = createServices(settings, database, logger);
+  // the hub is made below; the gauge reads its size only when /metrics is asked for
+  const metrics = new ApiMetrics(() => hub.size);
+  const services = createServices(settings, database, logger, metrics);
   const hub = new CommandStatusHub({
     listener,
     read: (ids) => readCommands(database.db, ids),
@@ -98,7 +107,6 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
     maxPerSubscriber: env.WS_MAX_SUBSCRIPTIONS_PER_USER,
   });
-  const metrics = new ApiMetrics(() => hub.size);
   const yoga = createApiYoga({ services, hub, metrics, logger });
   const server = createServer(
     createHttpHandler({

@@ -29,6 +29,12 @@ export class ApiMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly commandBatchSize = new Histogram({
+    name: 'api_command_batch_size',
+    help: "Commands per group commit of the api's writes.",
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [this.registry],
+  });
   readonly wsConnections = new Gauge({
     name: 'graphql_ws_connections',
     help: 'Open graphql-ws WebSocket connections.',

@@ -44,15 +44,21 @@ export class CommandBatches {
   readonly #logger: Logger;
   readonly #maxInFlight: number;
   readonly #maxBatch: number;
+  readonly #observe: (commands: number) => void;
   #queue: Waiting[] = [];
   #inFlight = 0;
   #scheduled = false;
 
-  constructor(sql: Sql, logger: Logger, options: { maxInFlight?: number; maxBatch?: number } = {}) {
+  constructor(
+    sql: Sql,
+    logger: Logger,
+    options: { maxInFlight?: number; maxBatch?: number; observe?: (commands: number) => void } = {},
+  ) {
     this.#sql = sql;
     this.#logger = logger;
     this.#maxInFlight = options.maxInFlight ?? 2;
     this.#maxBatch = options.maxBatch ?? 200;
+    this.#observe = options.observe ?? (() => {});
   }
 
   /**
@@ -122,6 +128,7 @@ export class CommandBatches {
       await Promise.all(batch.map((waiting) => this.#write([waiting])));
       return;
     }
+    this.#observe(batch.length);
     for (const waiting of batch) waiting.settle(inserted.has(waiting.row.id));
   }
 

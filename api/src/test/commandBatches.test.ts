@@ -43,8 +43,17 @@ async function rowsOf(ids: readonly string[]) {
 
 describe('CommandBatches', () => {
   it('writes the commands of one turn in one transaction, in the order they came', async () => {
+    const sizes: number[] = [];
+    const observed = new CommandBatches(
+      database.sql,
+      createLogger({ service: 'test', level: 'silent', format: 'json' }),
+      {
+        observe: (commands) => sizes.push(commands),
+      },
+    );
     const rows = Array.from({ length: 20 }, () => transferRow(randomUUID()));
-    const inserted = await Promise.all(rows.map((row) => batches.insert(row)));
+    const inserted = await Promise.all(rows.map((row) => observed.insert(row)));
+    expect(sizes).toEqual([20]);
 
     expect(inserted).toEqual(rows.map(() => true));
     const written = await rowsOf(rows.map((row) => row.id));

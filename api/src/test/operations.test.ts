@@ -3,7 +3,16 @@ import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../index.js';
-import { gql, moveCommands, register, registration, startTestApi, wsClient } from './helpers.js';
+import {
+  dataOf,
+  gql,
+  moveCommands,
+  register,
+  registration,
+  signUp,
+  startTestApi,
+  wsClient,
+} from './helpers.js';
 
 let database: TestDatabase;
 let api: RunningApi;
@@ -110,9 +119,25 @@ describe('/metrics', () => {
     );
     expect(text).toMatch(/graphql_ws_connections 1\b/);
     expect(text).toContain('graphql_subscriptions_active 0');
+    expect(text).toContain('api_command_batch_size_count 0');
+    await client.dispose();
+
+    // a write that goes through the group commit is counted in it
+    const account = await signUp(api, database);
+    const submitted = dataOf(
+      await gql(
+        api,
+        'mutation($input: SubmitKycInput!) { submitKyc(input: $input) { status } }',
+        { input: { documentType: 'PASSPORT', documentHash: 'ab'.repeat(32) } },
+        { token: account.accessToken },
+      ),
+    );
+    expect(submitted).toEqual({ submitKyc: { status: 'ACCEPTED' } });
+    const after = (await get(api, '/metrics')).text;
+    expect(after).toContain('api_command_batch_size_count 1');
+    expect(after).toContain('api_command_batch_size_bucket{le="1"} 1');
     expect(text).toContain('process_cpu_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
-    await client.dispose();
   });
 
   it('counts unknown paths under one route label', async () => {
