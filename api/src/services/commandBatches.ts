@@ -2,6 +2,7 @@ import { aggregateLockKey, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import type { CommandPayload, CommandType } from '@gx/schema';
 import { safeError } from '../safeError.js';
+import { sendTogether } from './pipelined.js';
 import { type ProfileNames, profileNamesNow } from './profileState.js';
 
 /** A command row as the api writes it: what the write decided, and who sent it with which key. */
@@ -157,7 +158,7 @@ export class CommandBatches {
     );
     const connection = await this.#sql.reserve();
     try {
-      const results = await Promise.allSettled([
+      const [, , inserted] = await sendTogether([
         connection`begin`,
         connection`
           select pg_advisory_xact_lock(h)
@@ -179,9 +180,7 @@ export class CommandBatches {
           returning id`,
         connection`commit`,
       ]);
-      for (const result of results) if (result.status === 'rejected') throw result.reason;
-      const inserted = results[2] as PromiseFulfilledResult<{ id: string }[]>;
-      return new Set(inserted.value.map((row) => row.id));
+      return new Set(inserted.map((row) => row.id));
     } finally {
       connection.release();
     }

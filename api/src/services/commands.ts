@@ -23,6 +23,7 @@ import type { CommandRow } from './commandBatches.js';
 import { type Caller, isAdmin, requireViewer, type Services } from './context.js';
 import { parseId, parseIdempotencyKey } from './input.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
+import { sendTogether, throwFirstFailure } from './pipelined.js';
 import { perDatabase } from './prepared.js';
 import type { ProfileNames } from './profileState.js';
 
@@ -262,25 +263,6 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
   build: (rows: readonly Row[]) => CommandPayload<T>;
   /** Off-chain rows written in the same transaction (register: the credentials), sent with the command row. */
   alsoWrite?: (connection: Sql, commandId: string) => PendingQuery;
-}
-
-/** Throws the first failure among settled statements, if any. */
-function throwFirstFailure(results: readonly PromiseSettledResult<unknown>[]): void {
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
-}
-
-/**
- * Sends statements together on one connection and waits for every answer (so the connection is idle
- * after), then throws the first failure, if any.
- */
-async function sendTogether<T extends readonly unknown[]>(
-  statements: readonly [...T],
-): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const results = await Promise.allSettled(statements);
-  throwFirstFailure(results);
-  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
 }
 
 // The payload goes as text cast to jsonb: drizzle makes the shared client pass json parameters through
