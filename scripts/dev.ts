@@ -7,6 +7,7 @@ import {
   loadConfig,
   onShutdown,
   portVar,
+  stopWithParent,
   workspaceRoot,
 } from '@gx/runtime';
 import { devServices } from './services.js';
@@ -46,3 +47,4 @@ onShutdown(logger, async () => {
   await supervisor.stop();
   await database.stop();
 });
+stopWithParent();

@@ -41,3 +41,18 @@ export function onShutdown(
     process.once('disconnect', () => handle('SIGTERM'));
   }
 }
+
+/**
+ * Shuts this process down as on SIGTERM (through `onShutdown`'s handler) once the process that
+ * started it is gone. `pnpm dev` runs its script under pnpm, which exits on a SIGTERM without passing
+ * it on: the supervisor, its services and the embedded PostgreSQL outlived it, holding their ports.
+ */
+export function stopWithParent(intervalMs = 1_000): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, intervalMs);
+  timer.unref();
+}
