@@ -62,6 +62,8 @@ export function createServices(
     refreshTokens: new RefreshTokens(database.db, env.REFRESH_TOKEN_TTL),
     outbox: new OutboxNotifier(database.sql, env.OUTBOX_NOTIFY_COALESCE_MS, logger),
     commandBatches: new CommandBatches(database.sql, logger, {
+      maxBatch: env.API_WRITE_BATCH_MAX,
+      maxInFlight: env.API_WRITE_BATCHES_IN_FLIGHT,
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
     walletIds: new WalletIds(database.db),

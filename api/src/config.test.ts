@@ -37,6 +37,8 @@ describe('api configuration', () => {
       WS_MAX_CONNECTIONS_PER_USER: 10,
       WS_MAX_CONNECTIONS: 20_000,
       WS_PING_MS: 12_000,
+      API_WRITE_BATCH_MAX: 200,
+      API_WRITE_BATCHES_IN_FLIGHT: 2,
     });
     expect(env.READY_MAX_LAG_SECONDS).toBeUndefined();
   });
@@ -52,6 +54,11 @@ describe('api configuration', () => {
       'JWT_SECRET: expected at least 32 characters (e.g. `openssl rand -hex 32`) (got "short")',
     ],
     [{ BCRYPT_COST: '40' }, 'BCRYPT_COST: expected an integer from 4 to 31 (got "40")'],
+    [{ API_WRITE_BATCH_MAX: '0' }, 'API_WRITE_BATCH_MAX: expected an integer from 1 to 1000 (got "0")'],
+    [
+      { API_DB_POOL_SIZE: '4', API_WRITE_BATCHES_IN_FLIGHT: '4' },
+      'API_WRITE_BATCHES_IN_FLIGHT: expected fewer than API_DB_POOL_SIZE (4) (got "4")',
+    ],
     [{ GRAPHIQL: 'maybe' }, 'GRAPHIQL: expected true or false (got "maybe")'],
     [
       { CORS_ORIGINS: 'example.com' },

@@ -116,6 +116,8 @@ export const apiEnv = databaseServiceEnv({
   BCRYPT_COST: intRangeVar(12, 4, 31),
   PASSWORD_HASH_CONCURRENCY: positiveIntVar(Math.max(1, availableParallelism())),
   API_DB_POOL_SIZE: positiveIntVar(10),
+  API_WRITE_BATCH_MAX: intRangeVar(200, 1, 1_000),
+  API_WRITE_BATCHES_IN_FLIGHT: positiveIntVar(2),
   API_BODY_LIMIT_BYTES: positiveIntVar(100_000),
   TRUST_PROXY: booleanVar(),
   GRAPHQL_MAX_DEPTH: positiveIntVar(8),
@@ -170,6 +172,15 @@ export const apiEnv = databaseServiceEnv({
       code: 'custom',
       path: ['JWT_SECRET'],
       message: 'required when NODE_ENV=production (or JWT_PRIVATE_KEY and JWT_PUBLIC_KEY)',
+    });
+    return;
+  }
+  if (env.API_WRITE_BATCHES_IN_FLIGHT >= env.API_DB_POOL_SIZE) {
+    // each batch holds a connection of the pool while it is written; reads need one too
+    ctx.addIssue({
+      code: 'custom',
+      path: ['API_WRITE_BATCHES_IN_FLIGHT'],
+      message: `expected fewer than API_DB_POOL_SIZE (${env.API_DB_POOL_SIZE})`,
     });
     return;
   }
