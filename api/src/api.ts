@@ -98,9 +98,6 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
 
   const database = connect(databaseUrl, { max: env.API_DB_POOL_SIZE, applicationName: 'gx-api' });
   const listener = createListener(databaseUrl, { logger });
-  // the hub is made below; the gauge reads its size only when /metrics is asked for
-  const metrics = new ApiMetrics(() => hub.size);
-  const services = createServices(settings, database, logger, metrics);
   const hub = new CommandStatusHub({
     listener,
     read: (ids) => readCommands(database.db, ids),
@@ -109,6 +106,8 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
     maxPerSubscriber: env.WS_MAX_SUBSCRIPTIONS_PER_USER,
   });
+  const metrics = new ApiMetrics(() => hub.size);
+  const services = createServices(settings, database, logger, metrics);
   const yoga = createApiYoga({ services, hub, metrics, logger });
   const server = createServer(
     createHttpHandler({

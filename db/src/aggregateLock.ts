@@ -4,15 +4,14 @@ import type { Db, PendingQuery, Sql } from './connection.js';
 type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbTransaction = Transaction;
 
-/** The text whose hash is an aggregate's advisory lock, for a statement that takes the lock itself. */
-export const aggregateLockKey = (aggregateId: string) => `gx:aggregate:${aggregateId}`;
+const lockKey = (aggregateId: string) => `gx:aggregate:${aggregateId}`;
 
 /**
  * Takes the transaction-scoped advisory lock of an aggregate. Inserting its commands under this
  * lock makes `seq` order the commit order per aggregate (design, "Order per aggregate").
  */
 export async function lockAggregate(tx: Transaction, aggregateId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${aggregateLockKey(aggregateId)}, 0))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockKey(aggregateId)}, 0))`);
 }
 
 /**
@@ -20,5 +19,18 @@ export async function lockAggregate(tx: Transaction, aggregateId: string): Promi
  * pipelines the lock with the statements that follow it on one connection.
  */
 export function aggregateLockStatement(connection: Sql, aggregateId: string): PendingQuery {
-  return connection`select pg_advisory_xact_lock(hashtextextended(${aggregateLockKey(aggregateId)}, 0))`;
+  return connection`select pg_advisory_xact_lock(hashtextextended(${lockKey(aggregateId)}, 0))`;
+}
+
+/**
+ * The locks of several aggregates as one postgres.js statement, taken in one order (their hashes),
+ * so two transactions taking overlapping sets cannot wait on each other. The keys go as one JSON
+ * parameter: the statement is the same for any number of them.
+ */
+export function aggregateLocksStatement(connection: Sql, aggregateIds: readonly string[]): PendingQuery {
+  const keys = JSON.stringify([...new Set(aggregateIds)].map(lockKey));
+  return connection`
+    select pg_advisory_xact_lock(h)
+      from (select hashtextextended(k, 0) as h
+              from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys`;
 }

@@ -1,6 +1,6 @@
 export {
-  aggregateLockKey,
   aggregateLockStatement,
+  aggregateLocksStatement,
   type DbTransaction,
   lockAggregate,
 } from './aggregateLock.js';

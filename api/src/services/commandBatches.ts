@@ -1,4 +1,4 @@
-import { aggregateLockKey, type Sql } from '@gx/db';
+import { aggregateLocksStatement, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import type { CommandPayload, CommandType } from '@gx/schema';
 import { safeError } from '../safeError.js';
@@ -140,42 +140,28 @@ export class CommandBatches {
    * statements are the same for any batch and prepared once per connection.
    */
   async #insertAll(rows: readonly CommandRow[]): Promise<Set<string>> {
-    const keys = JSON.stringify([...new Set(rows.map((row) => aggregateLockKey(row.aggregateId)))]);
-    const json = JSON.stringify(
-      rows.map((row, ord) => ({
-        ord,
-        id: row.id,
-        type: row.type,
-        aggregate_id: row.aggregateId,
-        touches: row.touches,
-        payload: row.payload,
-        requester_id: row.requesterId,
-        idempotency_key: row.idempotencyKey,
-        fingerprint: row.fingerprint,
-        correlation_id: row.correlationId,
-        profile_built_on: row.profileBuiltOn ?? null,
-      })),
-    );
+    // jsonb_to_recordset takes the rows' own field names; absent ones (profileBuiltOn) come as null
+    const json = JSON.stringify(rows.map((row, ord) => ({ ...row, ord })));
     const connection = await this.#sql.reserve();
     try {
       const [, , inserted] = await sendTogether([
         connection`begin`,
-        connection`
-          select pg_advisory_xact_lock(h)
-            from (select hashtextextended(k, 0) as h
-                    from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys`,
+        aggregateLocksStatement(
+          connection,
+          rows.map((row) => row.aggregateId),
+        ),
         connection<{ id: string }[]>`
           insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
                                 fingerprint, correlation_id)
-          select id, type, aggregate_id, touches, payload, requester_id, idempotency_key, fingerprint,
-                 correlation_id
+          select id, type, "aggregateId", touches, payload, "requesterId", "idempotencyKey", fingerprint,
+                 "correlationId"
             from (select * from jsonb_to_recordset(${json}::text::jsonb)
-                    as r(ord int, id uuid, type text, aggregate_id uuid, touches uuid[], payload jsonb,
-                         requester_id uuid, idempotency_key text, fingerprint text, correlation_id text,
-                         profile_built_on jsonb)
+                    as r(ord int, id uuid, type text, "aggregateId" uuid, touches uuid[], payload jsonb,
+                         "requesterId" uuid, "idempotencyKey" text, fingerprint text, "correlationId" text,
+                         "profileBuiltOn" jsonb)
                    order by ord) arrived
-           where profile_built_on is null
-              or profile_built_on = ${profileNamesNow(connection, connection`arrived.aggregate_id`)}
+           where "profileBuiltOn" is null
+              or "profileBuiltOn" = ${profileNamesNow(connection, connection`arrived."aggregateId"`)}
           on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
           returning id`,
         connection`commit`,
