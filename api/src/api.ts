@@ -15,6 +15,7 @@ import { CommandBatches } from './services/commandBatches.js';
 import { readCommands } from './services/commands.js';
 import type { Services } from './services/context.js';
 import { Hmacs } from './services/hmac.js';
+import { createLookups } from './services/lookups.js';
 import { OutboxNotifier } from './services/outboxNotifier.js';
 import { readiness } from './services/readiness.js';
 import { WalletIds } from './services/walletIds.js';
@@ -67,6 +68,7 @@ export function createServices(
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
     walletIds: new WalletIds(database.db),
+    lookups: createLookups(database.db),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,

@@ -1,11 +1,9 @@
 import type { Caller, Services } from '../services/context.js';
 import type { CommandStatusHub } from '../subscriptions/commandStatusHub.js';
-import type { Loaders } from './loaders.js';
 
-/** The GraphQL context: the caller, the services, and this operation's DataLoaders. */
+/** The GraphQL context: the caller and the services. */
 export interface GraphQLContext extends Caller {
   services: Services;
-  loaders: Loaders;
   hub: CommandStatusHub;
   /** Whose subscriptions these are, for the per-user cap: a profile id, or `conn:…` without a token. */
   subscriber: string;

@@ -5,7 +5,8 @@ import type {
 } from '@gx/schema';
 import { register } from '../services/accounts.js';
 import { requireViewer } from '../services/context.js';
-import { checkProfileAccess, type ProfileView, updateProfile } from '../services/profiles.js';
+import type { ProfileView } from '../services/lookups.js';
+import { checkProfileAccess, updateProfile } from '../services/profiles.js';
 import { builder } from './builder.js';
 import { CommandReceipt } from './command.js';
 import { AccountType, KycStatus, Role, UserStatus } from './scalars.js';
@@ -21,14 +22,14 @@ export const UserProfile = builder.objectRef<ProfileView>('UserProfile').impleme
     accountType: t.field({ type: AccountType, resolve: (p) => p.accountType as AccountTypeValue }),
     role: t.field({
       type: Role,
-      resolve: async (p, _args, context) => (await context.loaders.role.load(p.id)) ?? 'USER',
+      resolve: async (p, _args, context) => (await context.services.lookups.role.load(p.id)) ?? 'USER',
     }),
     status: t.field({ type: UserStatus, resolve: (p) => p.status as UserStatusValue }),
     kycStatus: t.field({ type: KycStatus, resolve: (p) => p.kycStatus as KycStatusValue }),
     wallet: t.field({
       type: Wallet,
       nullable: true,
-      resolve: (p, _args, context) => context.loaders.wallet.load(p.walletId),
+      resolve: (p, _args, context) => context.services.lookups.wallet.load(p.walletId),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -60,7 +61,8 @@ builder.queryFields((t) => ({
     type: UserProfile,
     nullable: true,
     authScopes: { authenticated: true },
-    resolve: (_root, _args, context) => context.loaders.profile.load(requireViewer(context).profileId),
+    resolve: (_root, _args, context) =>
+      context.services.lookups.profile.load(requireViewer(context).profileId),
   }),
   user: t.field({
     type: UserProfile,
@@ -68,7 +70,8 @@ builder.queryFields((t) => ({
     description: 'Self or admin.',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, context) => context.loaders.profile.load(checkProfileAccess(context, id)),
+    resolve: (_root, { id }, context) =>
+      context.services.lookups.profile.load(checkProfileAccess(context, id)),
   }),
 }));
 

@@ -1,4 +1,5 @@
-import { getOwnWallet, mint, transfer, type WalletView } from '../services/wallets.js';
+import type { WalletView } from '../services/lookups.js';
+import { getOwnWallet, mint, transfer } from '../services/wallets.js';
 import { builder } from './builder.js';
 import { CommandReceipt } from './command.js';
 

@@ -14,7 +14,6 @@ import type { Services } from '../services/context.js';
 import type { CommandStatusHub } from '../subscriptions/commandStatusHub.js';
 import type { GraphQLContext } from './context.js';
 import { useErrorCodes } from './errors.js';
-import { createLoaders } from './loaders.js';
 import { useIntrospectionGuard, useOperationMetrics, useWebSocketSubscriptionsOnly } from './plugins.js';
 import { schema } from './schema.js';
 
@@ -67,7 +66,7 @@ export interface YogaOptions {
 export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): ApiYoga {
   const { settings } = services;
   const env = settings.env;
-  const db = services.database.db;
+  const _db = services.database.db;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -90,7 +89,7 @@ export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): 
         ),
     },
     context: async (initial): Promise<GraphQLContext> => {
-      const base = { services, hub, loaders: createLoaders(db) };
+      const base = { services, hub };
       if (initial.ws) {
         const { viewer, authError, correlationId, ip, connectionId } = initial.ws;
         return {

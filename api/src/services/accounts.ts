@@ -18,7 +18,7 @@ import {
 } from './commands.js';
 import type { Caller, Services } from './context.js';
 import { LoginInput, parseInput, RegisterInput } from './input.js';
-import type { ProfileView } from './profiles.js';
+import type { ProfileView } from './lookups.js';
 
 export interface RegisterArgs {
   email: string;

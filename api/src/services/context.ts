@@ -8,6 +8,7 @@ import type { RateLimits } from '../http/rateLimits.js';
 import type { ApiSettings } from '../settings.js';
 import type { CommandBatches } from './commandBatches.js';
 import type { Hmacs } from './hmac.js';
+import type { Lookups } from './lookups.js';
 import type { OutboxNotifier } from './outboxNotifier.js';
 import type { WalletIds } from './walletIds.js';
 
@@ -23,6 +24,8 @@ export interface Services {
   /** Group commit for the writes that read nothing under their lock. */
   commandBatches: CommandBatches;
   walletIds: WalletIds;
+  /** The read models by id, batched across operations. */
+  lookups: Lookups;
   limits: RateLimits;
   logger: Logger;
 }

@@ -1,36 +1,11 @@
-import { credentials, type Db, type PendingQuery, type Sql, userProfiles } from '@gx/db';
-import type { CommandPayload, Role } from '@gx/schema';
-import { eq, inArray, sql } from 'drizzle-orm';
+import type { PendingQuery, Sql } from '@gx/db';
+import type { CommandPayload } from '@gx/schema';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
 import type { ProfileFields } from './hmac.js';
 import { parseId, parseInput, UpdateProfileInput } from './input.js';
-import { loadById } from './prepared.js';
 import { latestPendingUpdate, type ProfileNames } from './profileState.js';
-
-export type ProfileView = typeof userProfiles.$inferSelect;
-
-/** Profiles by id, in one query (DataLoader batch). */
-export const loadProfiles = loadById(
-  (db) =>
-    db
-      .select()
-      .from(userProfiles)
-      .where(eq(userProfiles.id, sql.placeholder('id')))
-      .prepare('profile_by_id'),
-  (db, ids) => db.select().from(userProfiles).where(inArray(userProfiles.id, ids)),
-);
-
-/** Roles by profile id, from the credentials, in one query. */
-export async function loadRoles(db: Db, ids: readonly string[]): Promise<Map<string, Role>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ profileId: credentials.profileId, role: credentials.role })
-    .from(credentials)
-    .where(inArray(credentials.profileId, [...ids]));
-  return new Map(rows.map((row) => [row.profileId, row.role as Role]));
-}
 
 /** Who may read a profile's data: the profile itself or an admin. */
 export function authorizeProfile(caller: Caller, profileId: string): void {

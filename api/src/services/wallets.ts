@@ -1,18 +1,12 @@
-import { transactions, wallets } from '@gx/db';
+import { transactions } from '@gx/db';
 import type { TransferDirection } from '@gx/schema';
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { BadUserInputError, NotFoundError } from '../errors.js';
 import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
 import { MintInput, parseInput, TransferInput } from './input.js';
+import type { WalletView } from './lookups.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.js';
-import { loadById, perDatabase } from './prepared.js';
-
-export interface WalletView {
-  id: string;
-  balance: string;
-  updatedAt: Date;
-}
 
 export interface TransactionView {
   id: string;
@@ -26,32 +20,9 @@ export interface TransactionView {
   createdAt: Date;
 }
 
-const walletColumns = { id: wallets.id, balance: wallets.balance, updatedAt: wallets.updatedAt };
-
-const walletOfProfile = perDatabase((db) =>
-  db
-    .select(walletColumns)
-    .from(wallets)
-    .where(eq(wallets.profileId, sql.placeholder('profileId')))
-    .prepare('wallet_of_profile'),
-);
-
-/** Wallets by id, in one query (DataLoader batch). */
-export const loadWallets = loadById(
-  (db) =>
-    db
-      .select(walletColumns)
-      .from(wallets)
-      .where(eq(wallets.id, sql.placeholder('id')))
-      .prepare('wallet_by_id'),
-  (db, ids) => db.select(walletColumns).from(wallets).where(inArray(wallets.id, ids)),
-);
-
 /** `wallet`: the caller's. */
 export async function getOwnWallet(services: Services, caller: Caller): Promise<WalletView | null> {
-  const viewer = requireViewer(caller);
-  const [row] = await walletOfProfile(services.database.db).execute({ profileId: viewer.profileId });
-  return row ?? null;
+  return services.lookups.walletOfProfile.load(requireViewer(caller).profileId);
 }
 
 /** Microseconds since the epoch: a cursor position that keeps Postgres' full precision. */

@@ -9,7 +9,6 @@ import { eq, sql } from 'drizzle-orm';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../graphql/context.js';
-import { createLoaders } from '../graphql/loaders.js';
 import { schema } from '../graphql/schema.js';
 import { execute, parse } from '../graphqlJs.js';
 import type { RunningApi } from '../index.js';
@@ -479,7 +478,6 @@ describe('flows', () => {
         correlationId: 'test',
         ip: '127.0.0.1',
         services,
-        loaders: createLoaders(services.database.db),
         hub: undefined as never,
         subscriber: admin.profileId,
         transport: 'http',
@@ -492,5 +490,25 @@ describe('flows', () => {
     );
     // profiles, roles and wallets: one query each, whatever the number of rows
     expect(statements).toHaveLength(3);
+  });
+
+  it('reads the profiles and wallets that operations ask for in one turn of the event loop together', async () => {
+    const [ann, bob] = await Promise.all([signUp(api, database), signUp(api, database)]);
+    const { services, statements } = testServices(database);
+    const unknown = '0b7c4a8e-5a1f-4c1e-9d3e-2f6b8c9d0a1b';
+    // three operations' loads, each from its own callback, as requests arriving together are
+    const inTurn = <T>(load: () => Promise<T>) =>
+      new Promise<T>((resolve) => setImmediate(() => resolve(load())));
+    const profiles = await Promise.all(
+      [ann.profileId, bob.profileId, unknown].map((id) => inTurn(() => services.lookups.profile.load(id))),
+    );
+    const walletsOf = await Promise.all(
+      [bob.profileId, ann.profileId].map((id) => inTurn(() => services.lookups.walletOfProfile.load(id))),
+    );
+    services.limits.close();
+    expect(profiles.map((p) => p?.id ?? null)).toEqual([ann.profileId, bob.profileId, null]);
+    expect(walletsOf.map((w) => w?.id)).toEqual([bob.walletId, ann.walletId]);
+    // DataLoader's default would send one query per callback: five
+    expect(statements).toHaveLength(2);
   });
 });

@@ -1,0 +1,93 @@
+import { credentials, type Db, userProfiles, uuidArray, wallets } from '@gx/db';
+import type { Role } from '@gx/schema';
+import DataLoader from 'dataloader';
+import { type AnyColumn, sql } from 'drizzle-orm';
+
+export type ProfileView = typeof userProfiles.$inferSelect;
+
+export interface WalletView {
+  id: string;
+  balance: string;
+  updatedAt: Date;
+}
+
+/**
+ * The read models' lookups by id, one set per api process and shared by all its operations: a list
+ * of N profiles costs one query, and so do the `me` of N callers asking at once. Under load it is
+ * the round trip, more than the query, that a read costs the api and PostgreSQL, so the ids asked
+ * for during one turn of the event loop go together (`setImmediate`, where DataLoader's default
+ * waits only for the current job's promises). No cache: every load reads the read model as it is
+ * now. Authorization is the caller's, before the load; each load gets only its own row.
+ */
+export interface Lookups {
+  profile: DataLoader<string, ProfileView | null>;
+  /** A profile's role, from its credentials; null for a profile without (none is made that way). */
+  role: DataLoader<string, Role | null>;
+  wallet: DataLoader<string, WalletView | null>;
+  /** The wallet of a profile, by profile id. */
+  walletOfProfile: DataLoader<string, WalletView | null>;
+}
+
+/** Enough for a page of any list; a turn that asks for more sends several queries. */
+const maxBatchSize = 500;
+
+/** The ids as one array parameter: one prepared statement for any number of them. */
+const isAnyOf = (column: AnyColumn) => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
+
+function lookup<Row, V>(
+  read: (ids: string) => Promise<Row[]>,
+  keyOf: (row: Row) => string,
+  viewOf: (row: Row) => V,
+): DataLoader<string, V | null> {
+  return new DataLoader<string, V | null>(
+    async (keys) => {
+      const found = new Map((await read(uuidArray(keys))).map((row) => [keyOf(row), viewOf(row)]));
+      return keys.map((key) => found.get(key) ?? null);
+    },
+    { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+}
+
+const same = <T>(row: T) => row;
+const walletColumns = { id: wallets.id, balance: wallets.balance, updatedAt: wallets.updatedAt };
+
+export function createLookups(db: Db): Lookups {
+  const profiles = db.select().from(userProfiles).where(isAnyOf(userProfiles.id)).prepare('profiles_by_id');
+  const roles = db
+    .select({ profileId: credentials.profileId, role: credentials.role })
+    .from(credentials)
+    .where(isAnyOf(credentials.profileId))
+    .prepare('roles_by_profile_id');
+  const walletsById = db
+    .select(walletColumns)
+    .from(wallets)
+    .where(isAnyOf(wallets.id))
+    .prepare('wallets_by_id');
+  const walletsOfProfiles = db
+    .select({ ...walletColumns, profileId: wallets.profileId })
+    .from(wallets)
+    .where(isAnyOf(wallets.profileId))
+    .prepare('wallets_by_profile_id');
+  return {
+    profile: lookup(
+      (ids) => profiles.execute({ ids }),
+      (row) => row.id,
+      same,
+    ),
+    role: lookup(
+      (ids) => roles.execute({ ids }),
+      (row) => row.profileId,
+      (row) => row.role as Role,
+    ),
+    wallet: lookup(
+      (ids) => walletsById.execute({ ids }),
+      (row) => row.id,
+      same,
+    ),
+    walletOfProfile: lookup(
+      (ids) => walletsOfProfiles.execute({ ids }),
+      (row) => row.profileId,
+      ({ profileId: _, ...wallet }) => wallet,
+    ),
+  };
+}
