@@ -68,7 +68,7 @@ export function createServices(
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
     walletIds: new WalletIds(database.db),
-    lookups: createLookups(database.db),
+    lookups: createLookups(database),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,

@@ -259,6 +259,8 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
    * they changed meanwhile, the write reads again.
    */
   profileBuiltOn?: (rows: readonly Row[]) => ProfileNames;
+  /** With `profileBuiltOn`: `read`, without the lock, where the reads of several writes may share a query. */
+  readWithoutLock?: () => Promise<readonly Row[]>;
   /** Builds the payload from the rows `read` found (none without a read). */
   build: (rows: readonly Row[]) => CommandPayload<T>;
   /** Off-chain rows written in the same transaction (register: the credentials), sent with the command row. */
@@ -392,7 +394,7 @@ async function insertInBatch<T extends CommandType, Row extends SqlRow>(
 ): Promise<Receipt | undefined> {
   const key = identity.idempotencyKey;
   for (let read = 0; read < optimisticReads; read++) {
-    const rows = spec.read ? await spec.read(services.database.sql) : [];
+    const rows = spec.readWithoutLock ? await spec.readWithoutLock() : [];
     const built = buildPayload(spec, rows);
     const row = {
       ...commandRow(id, spec.type, built, identity),

@@ -1,7 +1,8 @@
-import { credentials, type Db, userProfiles, uuidArray, wallets } from '@gx/db';
+import { credentials, type Database, userProfiles, uuidArray, wallets } from '@gx/db';
 import type { Role } from '@gx/schema';
 import DataLoader from 'dataloader';
 import { type AnyColumn, sql } from 'drizzle-orm';
+import { type PendingProfileRow, pendingProfiles } from './profileState.js';
 
 export type ProfileView = typeof userProfiles.$inferSelect;
 
@@ -26,6 +27,8 @@ export interface Lookups {
   wallet: DataLoader<string, WalletView | null>;
   /** The wallet of a profile, by profile id. */
   walletOfProfile: DataLoader<string, WalletView | null>;
+  /** A profile as the updates on their way will leave it (what `updateProfile` builds on). */
+  pendingProfile: DataLoader<string, PendingProfileRow | null>;
 }
 
 /** Enough for a page of any list; a turn that asks for more sends several queries. */
@@ -35,13 +38,13 @@ const maxBatchSize = 500;
 const isAnyOf = (column: AnyColumn) => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
 
 function lookup<Row, V>(
-  read: (ids: string) => Promise<Row[]>,
+  read: (ids: readonly string[]) => Promise<Row[]>,
   keyOf: (row: Row) => string,
   viewOf: (row: Row) => V,
 ): DataLoader<string, V | null> {
   return new DataLoader<string, V | null>(
     async (keys) => {
-      const found = new Map((await read(uuidArray(keys))).map((row) => [keyOf(row), viewOf(row)]));
+      const found = new Map((await read(keys)).map((row) => [keyOf(row), viewOf(row)]));
       return keys.map((key) => found.get(key) ?? null);
     },
     { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
@@ -51,7 +54,7 @@ function lookup<Row, V>(
 const same = <T>(row: T) => row;
 const walletColumns = { id: wallets.id, balance: wallets.balance, updatedAt: wallets.updatedAt };
 
-export function createLookups(db: Db): Lookups {
+export function createLookups({ db, sql: connection }: Database): Lookups {
   const profiles = db.select().from(userProfiles).where(isAnyOf(userProfiles.id)).prepare('profiles_by_id');
   const roles = db
     .select({ profileId: credentials.profileId, role: credentials.role })
@@ -70,24 +73,29 @@ export function createLookups(db: Db): Lookups {
     .prepare('wallets_by_profile_id');
   return {
     profile: lookup(
-      (ids) => profiles.execute({ ids }),
+      (ids) => profiles.execute({ ids: uuidArray(ids) }),
       (row) => row.id,
       same,
     ),
     role: lookup(
-      (ids) => roles.execute({ ids }),
+      (ids) => roles.execute({ ids: uuidArray(ids) }),
       (row) => row.profileId,
       (row) => row.role as Role,
     ),
     wallet: lookup(
-      (ids) => walletsById.execute({ ids }),
+      (ids) => walletsById.execute({ ids: uuidArray(ids) }),
       (row) => row.id,
       same,
     ),
     walletOfProfile: lookup(
-      (ids) => walletsOfProfiles.execute({ ids }),
+      (ids) => walletsOfProfiles.execute({ ids: uuidArray(ids) }),
       (row) => row.profileId,
       ({ profileId: _, ...wallet }) => wallet,
+    ),
+    pendingProfile: lookup(
+      (ids) => pendingProfiles(connection, ids),
+      (row) => row.id,
+      same,
     ),
   };
 }
