@@ -17,8 +17,8 @@ import type { Services } from './services/context.js';
 import { Hmacs } from './services/hmac.js';
 import { createLookups } from './services/lookups.js';
 import { OutboxNotifier } from './services/outboxNotifier.js';
+import { ProfileFactsCache } from './services/profileFacts.js';
 import { readiness } from './services/readiness.js';
-import { WalletIds } from './services/walletIds.js';
 import { type ApiSettings, resolveSettings } from './settings.js';
 import { CommandStatusHub } from './subscriptions/commandStatusHub.js';
 import { attachWebSocketServer } from './subscriptions/websocket.js';
@@ -67,7 +67,7 @@ export function createServices(
       maxInFlight: env.API_WRITE_BATCHES_IN_FLIGHT,
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
-    walletIds: new WalletIds(database.db),
+    profileFacts: new ProfileFactsCache(database.db),
     lookups: createLookups(database),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,

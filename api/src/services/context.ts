@@ -10,7 +10,7 @@ import type { CommandBatches } from './commandBatches.js';
 import type { Hmacs } from './hmac.js';
 import type { Lookups } from './lookups.js';
 import type { OutboxNotifier } from './outboxNotifier.js';
-import type { WalletIds } from './walletIds.js';
+import type { ProfileFactsCache } from './profileFacts.js';
 
 /** What the services work with: one per api process. */
 export interface Services {
@@ -23,7 +23,7 @@ export interface Services {
   outbox: OutboxNotifier;
   /** Group commit for the writes that read nothing under their lock. */
   commandBatches: CommandBatches;
-  walletIds: WalletIds;
+  profileFacts: ProfileFactsCache;
   /** The read models by id, batched across operations. */
   lookups: Lookups;
   limits: RateLimits;

@@ -1,8 +1,9 @@
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { beginUserWrite, insertCommand, type Receipt, withIdempotency } from './commands.js';
 import { type Caller, requireViewer, type Services } from './context.js';
+import type { ProfileFields } from './hmac.js';
 import { parseId, parseInput, UpdateProfileInput } from './input.js';
-import { currentNames, pendingProfiles } from './profileState.js';
+import { currentNames, type ProfileNames, pendingProfiles } from './profileState.js';
 
 /** Who may read a profile's data: the profile itself or an admin. */
 export function authorizeProfile(caller: Caller, profileId: string): void {
@@ -26,41 +27,52 @@ export interface UpdateProfileArgs {
   idempotencyKey?: string | null | undefined;
 }
 
-/** `updateProfile`: the command carries the resulting full names and country, and their new profileHash. */
+/**
+ * `updateProfile`: the command carries the resulting full names and country, and their new profileHash.
+ * An update that names every field builds on nothing but the profile's facts, which never change;
+ * one that names some builds on the names and country the updates before it leave.
+ */
 export async function updateProfile(
   services: Services,
   caller: Caller,
   args: UpdateProfileArgs,
 ): Promise<Receipt> {
   const { viewer, input, identity } = beginUserWrite(services, caller, 'updateProfile', args);
+  const profileId = viewer.profileId;
   return withIdempotency(services, identity, async () => {
     const change = parseInput(UpdateProfileInput, input);
+    const payload = (facts: Pick<ProfileFields, 'email' | 'accountType'>, names: ProfileNames) => {
+      const next = { email: facts.email, accountType: facts.accountType, ...names };
+      const { firstName, lastName, country } = next;
+      return { profileId, firstName, lastName, country, profileHash: services.hmacs.profileHash(next) };
+    };
+    const { firstName, lastName, country } = change;
+    if (firstName != null && lastName != null && country != null) {
+      const facts = (await services.profileFacts.of([profileId])).get(profileId);
+      if (!facts) throw new NotFoundError('profile');
+      return insertCommand(services, identity, {
+        type: 'UPDATE_PROFILE',
+        aggregateId: profileId,
+        build: () => payload(facts, { firstName, lastName, country }),
+      });
+    }
     return insertCommand(services, identity, {
       type: 'UPDATE_PROFILE',
-      aggregateId: viewer.profileId,
-      read: (connection) => pendingProfiles(connection, [viewer.profileId]),
+      aggregateId: profileId,
+      read: (connection) => pendingProfiles(connection, [profileId]),
       readWithoutLock: async () => {
-        const row = await services.lookups.pendingProfile.load(viewer.profileId);
+        const row = await services.lookups.pendingProfile.load(profileId);
         return row ? [row] : [];
       },
       profileBuiltOn: ([row]) => currentNames(row!),
       build: ([row]) => {
         if (!row) throw new NotFoundError('profile');
         const current = currentNames(row);
-        const next = {
-          email: row.email,
-          accountType: row.accountType,
-          firstName: change.firstName ?? current.firstName,
-          lastName: change.lastName ?? current.lastName,
-          country: change.country ?? current.country,
-        };
-        return {
-          profileId: viewer.profileId,
-          firstName: next.firstName,
-          lastName: next.lastName,
-          country: next.country,
-          profileHash: services.hmacs.profileHash(next),
-        };
+        return payload(row, {
+          firstName: firstName ?? current.firstName,
+          lastName: lastName ?? current.lastName,
+          country: country ?? current.country,
+        });
       },
     });
   });

@@ -85,7 +85,7 @@ export async function mint(services: Services, caller: Caller, args: MintArgs): 
   const { input, identity } = beginUserWrite(services, caller, 'mint', args);
   return withIdempotency(services, identity, async () => {
     const valid = parseInput(MintInput, input);
-    const toWalletId = (await services.walletIds.of([valid.toProfileId])).get(valid.toProfileId);
+    const toWalletId = (await services.profileFacts.of([valid.toProfileId])).get(valid.toProfileId)?.walletId;
     if (!toWalletId) throw new NotFoundError('profile');
     return insertCommand(services, identity, {
       type: 'MINT',
@@ -113,9 +113,9 @@ export async function transfer(services: Services, caller: Caller, args: Transfe
     if (valid.toProfileId === viewer.profileId) {
       throw new BadUserInputError('input.toProfileId', 'cannot transfer to yourself');
     }
-    const found = await services.walletIds.of([viewer.profileId, valid.toProfileId]);
-    const fromWalletId = found.get(viewer.profileId);
-    const toWalletId = found.get(valid.toProfileId);
+    const found = await services.profileFacts.of([viewer.profileId, valid.toProfileId]);
+    const fromWalletId = found.get(viewer.profileId)?.walletId;
+    const toWalletId = found.get(valid.toProfileId)?.walletId;
     if (!fromWalletId) throw new NotFoundError('your profile');
     if (!toWalletId) throw new NotFoundError('profile');
     return insertCommand(services, identity, {

@@ -3,7 +3,7 @@ import { channels, commands, createListener } from '@gx/db';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { createLogger } from '@gx/runtime';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApi } from '../index.js';
 import { insertCommand } from '../services/commands.js';
 import { Hmacs } from '../services/hmac.js';
@@ -92,7 +92,7 @@ describe('updateProfile', () => {
     expect(b.seq).toBeGreaterThan(a.seq);
   });
 
-  it('concurrent partial updates of one profile each build on the one before it (by seq)', async () => {
+  it('concurrent updates of one profile, partial or naming every field, each build on the one before it (by seq)', async () => {
     const carol = await signUp(api, database, { firstName: 'Carol', lastName: 'Ann', country: 'GB' });
     const { services } = testServices(database);
     const caller = {
@@ -103,6 +103,7 @@ describe('updateProfile', () => {
     const countries = ['FR', 'DE', 'IT', 'ES'];
     const fields = ['firstName', 'lastName', 'country'] as const;
     const changes = Array.from({ length: 12 }, (_, i): Record<string, string> => {
+      if (i % 5 === 4) return { firstName: `all-${i}`, lastName: `all-${i}`, country: countries[i % 4]! };
       const field = fields[i % 3]!;
       return { [field]: field === 'country' ? countries[i % 4]! : `${field}-${i}` };
     });
@@ -116,6 +117,49 @@ describe('updateProfile', () => {
         state = { ...state, ...changes[rows.indexOf(row)] };
         expect(row.payload).toMatchObject(state);
       }
+    } finally {
+      services.limits.close();
+    }
+  });
+
+  it('an update naming every field reads nothing but the profile facts, once', async () => {
+    const dora = await signUp(api, database, { firstName: 'Dora', lastName: 'Explorer', country: 'ES' });
+    const { services, statements } = testServices(database);
+    const pendingReads = vi.spyOn(services.lookups.pendingProfile, 'load');
+    const caller = {
+      viewer: { profileId: dora.profileId, role: 'USER' as const, expiresAt: Date.now() / 1000 + 60 },
+      correlationId: 'full-updates',
+      ip: '127.0.0.1',
+    };
+    try {
+      const first = await updateProfile(services, caller, { firstName: 'D', lastName: 'E', country: 'PT' });
+      const second = await updateProfile(services, caller, { firstName: 'F', lastName: 'G', country: 'IT' });
+      expect(pendingReads).not.toHaveBeenCalled();
+      expect(statements.filter((text) => !text.includes('pg_notify'))).toEqual([
+        expect.stringContaining('"user_profiles"'),
+      ]);
+      expect((await commandRow(first.commandId)).payload).toMatchObject({ firstName: 'D', country: 'PT' });
+      expect((await commandRow(second.commandId)).payload).toEqual({
+        profileId: dora.profileId,
+        firstName: 'F',
+        lastName: 'G',
+        country: 'IT',
+        profileHash: hmacs.profileHash({
+          email: dora.email,
+          firstName: 'F',
+          lastName: 'G',
+          country: 'IT',
+          accountType: 'INDIVIDUAL',
+        }),
+      });
+      // a partial update after them builds on the last
+      const third = await updateProfile(services, caller, { lastName: 'H' });
+      expect(pendingReads).toHaveBeenCalledOnce();
+      expect((await commandRow(third.commandId)).payload).toMatchObject({
+        firstName: 'F',
+        lastName: 'H',
+        country: 'IT',
+      });
     } finally {
       services.limits.close();
     }
