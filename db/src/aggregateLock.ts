@@ -23,14 +23,20 @@ export function aggregateLockStatement(connection: Sql, aggregateId: string): Pe
 }
 
 /**
- * The locks of several aggregates as one postgres.js statement, taken in one order (their hashes),
- * so two transactions taking overlapping sets cannot wait on each other. The keys go as one JSON
+ * The locks of several aggregates, taken in one order (their hashes) so two transactions taking
+ * overlapping sets cannot wait on each other, as a subquery: its one row exists only once every
+ * lock is held, so a statement that joins it draws no `seq` before. The keys go as one JSON
  * parameter: the statement is the same for any number of them.
  */
-export function aggregateLocksStatement(connection: Sql, aggregateIds: readonly string[]): PendingQuery {
+export function aggregateLocksHeld(connection: Sql, aggregateIds: readonly string[]): PendingQuery {
   const keys = JSON.stringify([...new Set(aggregateIds)].map(lockKey));
-  return connection`
-    select pg_advisory_xact_lock(h)
+  return connection`(
+    select count(pg_advisory_xact_lock(h)) as held
       from (select hashtextextended(k, 0) as h
-              from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys`;
+              from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys)`;
+}
+
+/** The same locks as a statement of their own, for a caller that opened the transaction itself. */
+export function aggregateLocksStatement(connection: Sql, aggregateIds: readonly string[]): PendingQuery {
+  return connection`select ${aggregateLocksHeld(connection, aggregateIds)}`;
 }

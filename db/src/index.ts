@@ -1,5 +1,6 @@
 export {
   aggregateLockStatement,
+  aggregateLocksHeld,
   aggregateLocksStatement,
   type DbTransaction,
   lockAggregate,

@@ -1,4 +1,4 @@
-import { aggregateLocksStatement, type Sql } from '@gx/db';
+import { aggregateLocksHeld, aggregateLocksStatement, type PendingQuery, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import type { CommandPayload, CommandType } from '@gx/schema';
 import { safeError } from '../safeError.js';
@@ -134,36 +134,32 @@ export class CommandBatches {
   }
 
   /**
-   * One transaction: the locks, then the rows. Two statements, sent together: a statement reads
-   * with the snapshot it started with, so a check in the statement that waited for a lock would
-   * miss what the lock's holder committed meanwhile. Rows go as one JSON parameter, so the
-   * statements are the same for any batch and prepared once per connection.
+   * The rows, after the locks of their aggregates. Rows that check their profile need a transaction
+   * of two statements, sent together: a statement reads with the snapshot it started with, so a
+   * check in the statement that waited for a lock would miss what the lock's holder committed
+   * meanwhile. Rows that check nothing need only that no `seq` is drawn before the locks are held:
+   * one statement, its own transaction, one write to PostgreSQL and one answer. Rows go as one JSON
+   * parameter, so the statements are the same for any batch and prepared once per connection.
    */
   async #insertAll(rows: readonly CommandRow[]): Promise<Set<string>> {
     // jsonb_to_recordset takes the rows' own field names; absent ones (profileBuiltOn) come as null
     const json = JSON.stringify(rows.map((row, ord) => ({ ...row, ord })));
+    const aggregateIds = rows.map((row) => row.aggregateId);
+    if (!rows.some((row) => row.profileBuiltOn)) {
+      const sql = this.#sql;
+      const inserted = await insertRows(
+        sql,
+        json,
+        sql`cross join ${aggregateLocksHeld(sql, aggregateIds)} locks`,
+      );
+      return new Set(inserted.map((row) => row.id));
+    }
     const connection = await this.#sql.reserve();
     try {
       const [, , inserted] = await sendTogether([
         connection`begin`,
-        aggregateLocksStatement(
-          connection,
-          rows.map((row) => row.aggregateId),
-        ),
-        connection<{ id: string }[]>`
-          insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
-                                fingerprint, correlation_id)
-          select id, type, "aggregateId", touches, payload, "requesterId", "idempotencyKey", fingerprint,
-                 "correlationId"
-            from (select * from jsonb_to_recordset(${json}::text::jsonb)
-                    as r(ord int, id uuid, type text, "aggregateId" uuid, touches uuid[], payload jsonb,
-                         "requesterId" uuid, "idempotencyKey" text, fingerprint text, "correlationId" text,
-                         "profileBuiltOn" jsonb)
-                   order by ord) arrived
-           where "profileBuiltOn" is null
-              or "profileBuiltOn" = ${profileNamesNow(connection, connection`arrived."aggregateId"`)}
-          on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
-          returning id`,
+        aggregateLocksStatement(connection, aggregateIds),
+        insertRows(connection, json, connection``),
         connection`commit`,
       ]);
       return new Set(inserted.map((row) => row.id));
@@ -171,4 +167,25 @@ export class CommandBatches {
       connection.release();
     }
   }
+}
+
+/**
+ * Inserts the rows of a batch (`json`) in arrival order, those built on their profile only if it is
+ * still as they were built on, those whose idempotency key was used before not at all.
+ */
+function insertRows(connection: Sql, json: string, join: PendingQuery): PendingQuery<{ id: string }> {
+  return connection<{ id: string }[]>`
+    insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
+                          fingerprint, correlation_id)
+    select id, type, "aggregateId", touches, payload, "requesterId", "idempotencyKey", fingerprint,
+           "correlationId"
+      from (select * from jsonb_to_recordset(${json}::text::jsonb)
+              as r(ord int, id uuid, type text, "aggregateId" uuid, touches uuid[], payload jsonb,
+                   "requesterId" uuid, "idempotencyKey" text, fingerprint text, "correlationId" text,
+                   "profileBuiltOn" jsonb)
+             order by ord) arrived ${join}
+     where "profileBuiltOn" is null
+        or "profileBuiltOn" = ${profileNamesNow(connection, connection`arrived."aggregateId"`)}
+    on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
+    returning id`;
 }
