@@ -7,7 +7,7 @@ import {
   loadConfig,
   onShutdown,
   portVar,
-  stopWithParent,
+  stopWithLaunchers,
   workspaceRoot,
 } from '@gx/runtime';
 import { devServices } from './services.js';
@@ -47,4 +47,4 @@ onShutdown(logger, async () => {
   await supervisor.stop();
   await database.stop();
 });
-stopWithParent();
+stopWithLaunchers();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isGone, launchers } from './launchers.js';
 
 /**
  * Runs `stop` once on SIGINT or SIGTERM, then exits: 0 when it finished within the grace period,
@@ -43,14 +44,17 @@ export function onShutdown(
 }
 
 /**
- * Shuts this process down as on SIGTERM (through `onShutdown`'s handler) once the process that
- * started it is gone. `pnpm dev` runs its script under pnpm, which exits on a SIGTERM without passing
- * it on: the supervisor, its services and the embedded PostgreSQL outlived it, holding their ports.
+ * Shuts this process down as on SIGTERM (through `onShutdown`'s handler) once a process that
+ * launched it is gone: its parent, or a Node.js process above it. `pnpm dev` runs its script under
+ * pnpm, which exits on a SIGTERM without passing it on, and README's `npx pnpm dev` puts npm's
+ * `exec` above pnpm, which does the same: the supervisor, its services and the embedded PostgreSQL
+ * outlived either, holding their ports.
  */
-export function stopWithParent(intervalMs = 1_000): void {
+export function stopWithLaunchers(intervalMs = 1_000): void {
   const parent = process.ppid;
+  const watched = launchers();
   const timer = setInterval(() => {
-    if (process.ppid === parent) return;
+    if (process.ppid === parent && !watched.some(isGone)) return;
     clearInterval(timer);
     process.kill(process.pid, 'SIGTERM');
   }, intervalMs);
