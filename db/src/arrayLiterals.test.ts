@@ -27,5 +27,10 @@ describe('array literals', () => {
 
   it('uuidArray refuses anything but uuids', () => {
     expect(() => uuidArray(['not-a-uuid'])).toThrow('not a uuid');
+    // 36 characters of the right alphabet are not yet a uuid PostgreSQL reads
+    expect(() => uuidArray(['-'.repeat(36)])).toThrow('not a uuid');
+    expect(uuidArray(['0B7C4A8E-5A1F-4C1E-9D3E-2F6B8C9D0A1B'])).toBe(
+      '{0B7C4A8E-5A1F-4C1E-9D3E-2F6B8C9D0A1B}',
+    );
   });
 });

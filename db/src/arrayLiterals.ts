@@ -1,10 +1,15 @@
+/** A uuid in its canonical text form, as PostgreSQL reads it. */
+export function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
 /**
  * A Postgres array literal of ids, bound as one parameter (drizzle would expand a JS array
  * into a list of parameters). Each id is checked to be a uuid, so none needs quoting.
  */
 export function uuidArray(ids: readonly string[]): string {
   for (const id of ids) {
-    if (!/^[0-9a-fA-F-]{36}$/.test(id)) throw new Error(`not a uuid: ${id}`);
+    if (!isUuid(id)) throw new Error(`not a uuid: ${id}`);
   }
   return `{${ids.join(',')}}`;
 }

@@ -5,7 +5,7 @@ export {
   type DbTransaction,
   lockAggregate,
 } from './aggregateLock.js';
-export { nameArray, textArray, uuidArray } from './arrayLiterals.js';
+export { isUuid, nameArray, textArray, uuidArray } from './arrayLiterals.js';
 export {
   type ConnectOptions,
   connect,

@@ -1,4 +1,4 @@
-import { credentials, type Database, userProfiles, uuidArray, wallets } from '@gx/db';
+import { credentials, type Database, isUuid, userProfiles, uuidArray, wallets } from '@gx/db';
 import type { Role } from '@gx/schema';
 import DataLoader from 'dataloader';
 import { type AnyColumn, sql } from 'drizzle-orm';
@@ -44,7 +44,10 @@ function lookup<Row, V>(
 ): DataLoader<string, V | null> {
   return new DataLoader<string, V | null>(
     async (keys) => {
-      const found = new Map((await read(keys)).map((row) => [keyOf(row), viewOf(row)]));
+      // the query serves other operations too: a key that is no uuid is none of theirs to fail
+      const ids = keys.filter(isUuid);
+      const rows = ids.length > 0 ? await read(ids) : [];
+      const found = new Map(rows.map((row) => [keyOf(row), viewOf(row)]));
       return keys.map((key) => found.get(key) ?? null);
     },
     { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => setImmediate(dispatch) },

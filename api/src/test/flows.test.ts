@@ -500,13 +500,16 @@ describe('flows', () => {
     const inTurn = <T>(load: () => Promise<T>) =>
       new Promise<T>((resolve) => setImmediate(() => resolve(load())));
     const profiles = await Promise.all(
-      [ann.profileId, bob.profileId, unknown].map((id) => inTurn(() => services.lookups.profile.load(id))),
+      [ann.profileId, bob.profileId, unknown, 'not-a-uuid'].map((id) =>
+        inTurn(() => services.lookups.profile.load(id)),
+      ),
     );
     const walletsOf = await Promise.all(
       [bob.profileId, ann.profileId].map((id) => inTurn(() => services.lookups.walletOfProfile.load(id))),
     );
     services.limits.close();
-    expect(profiles.map((p) => p?.id ?? null)).toEqual([ann.profileId, bob.profileId, null]);
+    // an id that is no uuid finds nothing, and fails none of the others' loads in its query
+    expect(profiles.map((p) => p?.id ?? null)).toEqual([ann.profileId, bob.profileId, null, null]);
     expect(walletsOf.map((w) => w?.id)).toEqual([bob.walletId, ann.walletId]);
     // DataLoader's default would send one query per callback: five
     expect(statements).toHaveLength(2);
