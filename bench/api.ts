@@ -27,7 +27,7 @@
  * the figures are the server's capacity, not its limits.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { commands, connect, type Db } from '@gx/db';
+import { commands, connect, type Db, type Sql } from '@gx/db';
 import { createLogger } from '@gx/runtime';
 import type { ServiceProcess } from '@gx/runtime/testing';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -63,6 +63,13 @@ const stack = new BenchStack();
 const figures: Figure[] = [];
 /** Every turn of a load by name, merged: rates over the measured time, latencies over every answer. */
 const tallies = new Map<string, Tally>();
+/** Set once the database is up. */
+let postgresActivity: () => Promise<BackgroundWork> = async () => ({
+  autovacuums: 0,
+  checkpoints: 0,
+  vacuumsRunning: 0,
+});
+
 const details: Record<string, unknown> = {
   seconds,
   warmupSeconds,
@@ -124,6 +131,7 @@ try {
   await stack.startDatabase();
   const database = connect(stack.databaseUrl, { max: 4 });
   const { db } = database;
+  postgresActivity = () => backgroundWork(database.sql);
 
   // 1. The machine's bcrypt limit, alone (the api is not running yet).
   const hashesPerSecond = await bcryptRate(bcryptCost, cores, bcryptSeconds * 1_000);
@@ -338,6 +346,28 @@ function loadAverageOf(name: string): string {
   return `load average ${round(start, 1)}–${round(end, 1)}`;
 }
 
+/** What PostgreSQL did beside the load: autovacuum on `commands`, checkpoints. */
+interface BackgroundWork {
+  /** autovacuum and autoanalyze runs on `commands` finished. */
+  autovacuums: number;
+  checkpoints: number;
+  /** Vacuums running at the moment (autovacuum's or another's). */
+  vacuumsRunning: number;
+}
+
+async function backgroundWork(sql: Sql): Promise<BackgroundWork> {
+  const [row] = await sql<{ autovacuums: string; checkpoints: string; vacuumsRunning: string }[]>`
+    select (select autovacuum_count + autoanalyze_count from pg_stat_user_tables
+             where relname = 'commands') as autovacuums,
+           (select num_timed + num_requested from pg_stat_checkpointer) as checkpoints,
+           (select count(*) from pg_stat_progress_vacuum) as "vacuumsRunning"`;
+  return {
+    autovacuums: Number(row!.autovacuums),
+    checkpoints: Number(row!.checkpoints),
+    vacuumsRunning: Number(row!.vacuumsRunning),
+  };
+}
+
 interface Tally {
   turns: number;
   answered: number;
@@ -350,6 +380,9 @@ interface Tally {
   wall: number;
   requests: number;
   spent: { api: number; postgres: number; loadGenerator: number };
+  /** Over the turns: autovacuum runs on `commands` and checkpoints finished, and the turns' starts
+   * and ends at which a vacuum was running. */
+  background: { autovacuums: number; checkpoints: number; vacuumSeenRunning: number };
 }
 
 /**
@@ -366,8 +399,10 @@ async function measureLoad(
   const apiCpu = processCpuSeconds(target.child.pid!);
   const postgresCpu = stack.postgresCpuSeconds();
   const ownCpu = process.cpuUsage();
+  const before = await postgresActivity();
   const result = await runHttpLoad(options);
   const own = process.cpuUsage(ownCpu);
+  const after = await postgresActivity();
   const wall = result.seconds + options.warmupMs / 1_000;
   const tally: Tally = tallies.get(name) ?? {
     turns: 0,
@@ -380,6 +415,7 @@ async function measureLoad(
     wall: 0,
     requests: 0,
     spent: { api: 0, postgres: 0, loadGenerator: 0 },
+    background: { autovacuums: 0, checkpoints: 0, vacuumSeenRunning: 0 },
   };
   tallies.set(name, tally);
   tally.turns++;
@@ -396,6 +432,10 @@ async function measureLoad(
   tally.spent.api += processCpuSeconds(target.child.pid!) - apiCpu;
   tally.spent.postgres += stack.postgresCpuSeconds() - postgresCpu;
   tally.spent.loadGenerator += (own.user + own.system) / 1e6;
+  tally.background.autovacuums += after.autovacuums - before.autovacuums;
+  tally.background.checkpoints += after.checkpoints - before.checkpoints;
+  tally.background.vacuumSeenRunning +=
+    Math.min(1, before.vacuumsRunning) + Math.min(1, after.vacuumsRunning);
 
   const merged: HttpLoadResult = {
     answered: tally.answered,
@@ -418,6 +458,7 @@ async function measureLoad(
     cpuMicrosecondsPerRequest: Object.fromEntries(
       Object.entries(tally.spent).map(([k, v]) => [k, Math.round((v / tally.requests) * 1e6)]),
     ),
+    postgresBackground: tally.background,
   };
   process.stdout.write(`${name}: ${describeLoad(result)} (load average ${round(loadBefore, 1)})\n`);
   return merged;
