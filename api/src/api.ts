@@ -68,7 +68,7 @@ export function createServices(
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
     profileFacts: new ProfileFactsCache(database.db),
-    lookups: createLookups(database),
+    lookups: createLookups(database, (lookup, ids) => metrics?.lookupBatchSize.observe({ lookup }, ids)),
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,

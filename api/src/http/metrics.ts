@@ -35,6 +35,13 @@ export class ApiMetrics {
     buckets: [1, 2, 5, 10, 20, 50, 100, 200],
     registers: [this.registry],
   });
+  readonly lookupBatchSize = new Histogram({
+    name: 'api_lookup_batch_size',
+    help: 'Ids per read-model lookup query, shared by the operations of one event-loop turn.',
+    labelNames: ['lookup'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
   readonly wsConnections = new Gauge({
     name: 'graphql_ws_connections',
     help: 'Open graphql-ws WebSocket connections.',

@@ -37,7 +37,12 @@ const maxBatchSize = 500;
 /** The ids as one array parameter: one prepared statement for any number of them. */
 const isAnyOf = (column: AnyColumn) => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
 
+/** Called with each query's number of ids, per lookup (for `api_lookup_batch_size`). */
+export type ObserveLookup = (lookup: keyof Lookups, ids: number) => void;
+
 function lookup<Row, V>(
+  name: keyof Lookups,
+  observe: ObserveLookup,
   read: (ids: readonly string[]) => Promise<Row[]>,
   keyOf: (row: Row) => string,
   viewOf: (row: Row) => V,
@@ -46,6 +51,7 @@ function lookup<Row, V>(
     async (keys) => {
       // the query serves other operations too: a key that is no uuid is none of theirs to fail
       const ids = keys.filter(isUuid);
+      if (ids.length > 0) observe(name, ids.length);
       const rows = ids.length > 0 ? await read(ids) : [];
       const found = new Map(rows.map((row) => [keyOf(row), viewOf(row)]));
       return keys.map((key) => found.get(key) ?? null);
@@ -57,7 +63,7 @@ function lookup<Row, V>(
 const same = <T>(row: T) => row;
 const walletColumns = { id: wallets.id, balance: wallets.balance, updatedAt: wallets.updatedAt };
 
-export function createLookups({ db, sql: connection }: Database): Lookups {
+export function createLookups({ db, sql: connection }: Database, observe: ObserveLookup = () => {}): Lookups {
   const profiles = db.select().from(userProfiles).where(isAnyOf(userProfiles.id)).prepare('profiles_by_id');
   const roles = db
     .select({ profileId: credentials.profileId, role: credentials.role })
@@ -76,26 +82,36 @@ export function createLookups({ db, sql: connection }: Database): Lookups {
     .prepare('wallets_by_profile_id');
   return {
     profile: lookup(
+      'profile',
+      observe,
       (ids) => profiles.execute({ ids: uuidArray(ids) }),
       (row) => row.id,
       same,
     ),
     role: lookup(
+      'role',
+      observe,
       (ids) => roles.execute({ ids: uuidArray(ids) }),
       (row) => row.profileId,
       (row) => row.role as Role,
     ),
     wallet: lookup(
+      'wallet',
+      observe,
       (ids) => walletsById.execute({ ids: uuidArray(ids) }),
       (row) => row.id,
       same,
     ),
     walletOfProfile: lookup(
+      'walletOfProfile',
+      observe,
       (ids) => walletsOfProfiles.execute({ ids: uuidArray(ids) }),
       (row) => row.profileId,
       ({ profileId: _, ...wallet }) => wallet,
     ),
     pendingProfile: lookup(
+      'pendingProfile',
+      observe,
       (ids) => pendingProfiles(connection, ids),
       (row) => row.id,
       same,

@@ -136,6 +136,10 @@ describe('/metrics', () => {
     const after = (await get(api, '/metrics')).text;
     expect(after).toContain('api_command_batch_size_count 1');
     expect(after).toContain('api_command_batch_size_bucket{le="1"} 1');
+    // and a read's lookup by id in the lookups' own histogram
+    dataOf(await gql(api, '{ me { id } }', {}, { token: account.accessToken }));
+    const afterRead = (await get(api, '/metrics')).text;
+    expect(afterRead).toMatch(/api_lookup_batch_size_count\{lookup="profile"\} [1-9]/);
     expect(text).toContain('process_cpu_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
