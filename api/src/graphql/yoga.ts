@@ -66,7 +66,6 @@ export interface YogaOptions {
 export function createApiYoga({ services, hub, metrics, logger }: YogaOptions): ApiYoga {
   const { settings } = services;
   const env = settings.env;
-  const _db = services.database.db;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',

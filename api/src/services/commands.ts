@@ -250,17 +250,19 @@ export interface CommandSpec<T extends CommandType, Row extends SqlRow = SqlRow>
   aggregateId: string;
   /**
    * What the payload needs of state the lock protects: read under the lock, sent with BEGIN and the
-   * lock; with `profileBuiltOn`, read before the lock and checked under it.
+   * lock; with `optimistic`, read before the lock and checked under it.
    */
   read?: (connection: Sql) => PendingQuery<Row>;
   /**
-   * With a read: the profile's names and country the payload was built on. The write then reads
-   * without the lock and goes with the group commit, which checks them again under the lock; if
-   * they changed meanwhile, the write reads again.
+   * With a read: the write reads without the lock (`read`, where the reads of several writes may
+   * share a query) and goes with the group commit, which checks under the lock that the profile's
+   * names and country the payload was built on (`builtOn`) still hold; if they changed meanwhile,
+   * the write reads again.
    */
-  profileBuiltOn?: (rows: readonly Row[]) => ProfileNames;
-  /** With `profileBuiltOn`: `read`, without the lock, where the reads of several writes may share a query. */
-  readWithoutLock?: () => Promise<readonly Row[]>;
+  optimistic?: {
+    read: () => Promise<readonly Row[]>;
+    builtOn: (rows: readonly Row[]) => ProfileNames;
+  };
   /** Builds the payload from the rows `read` found (none without a read). */
   build: (rows: readonly Row[]) => CommandPayload<T>;
   /** Off-chain rows written in the same transaction (register: the credentials), sent with the command row. */
@@ -286,7 +288,7 @@ function commandInsert(connection: Sql, row: CommandRow): PendingQuery {
  * or the first command's when the idempotency key was used before (see `withIdempotency`).
  *
  * A command that writes nothing else goes with the next group commit (`CommandBatches`), its read, if
- * any, checked there (`profileBuiltOn`). The others (register; an update whose profile changed after
+ * any, checked there (`optimistic`). The others (register; an update whose profile changed after
  * each of its reads) take a reserved connection, where statements go out together and PostgreSQL runs
  * them in the order sent, so the key's look-up and any read happen under the lock and `seq` is drawn
  * under it. Without a read the whole transaction is one round trip: BEGIN, the lock, the key's
@@ -300,7 +302,7 @@ export async function insertCommand<T extends CommandType, Row extends SqlRow = 
   spec: CommandSpec<T, Row>,
 ): Promise<Receipt> {
   const id = randomUUID();
-  if (!spec.alsoWrite && (!spec.read || spec.profileBuiltOn)) {
+  if (!spec.alsoWrite && (!spec.read || spec.optimistic)) {
     const receipt = await insertInBatch(services, identity, spec, id);
     if (receipt) return receipt;
   }
@@ -394,11 +396,11 @@ async function insertInBatch<T extends CommandType, Row extends SqlRow>(
 ): Promise<Receipt | undefined> {
   const key = identity.idempotencyKey;
   for (let read = 0; read < optimisticReads; read++) {
-    const rows = spec.readWithoutLock ? await spec.readWithoutLock() : [];
+    const rows = spec.optimistic ? await spec.optimistic.read() : [];
     const built = buildPayload(spec, rows);
     const row = {
       ...commandRow(id, spec.type, built, identity),
-      profileBuiltOn: spec.profileBuiltOn?.(rows),
+      profileBuiltOn: spec.optimistic?.builtOn(rows),
     };
     if (await services.commandBatches.insert(row)) {
       return accepted(services, id, spec.type, identity, built.payload);
@@ -406,7 +408,7 @@ async function insertInBatch<T extends CommandType, Row extends SqlRow>(
     const [prior] =
       key === undefined ? [] : await priorCommand(services.database.sql, identity.requesterId, key);
     if (prior) return replay(prior, identity.fingerprint);
-    if (!spec.profileBuiltOn) {
+    if (!spec.optimistic) {
       throw new Error('a command row was skipped for its idempotency key, but no command holds the key');
     }
   }

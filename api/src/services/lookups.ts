@@ -40,30 +40,36 @@ const isAnyOf = (column: AnyColumn) => sql`${column} = any(${sql.placeholder('id
 /** Called with each query's number of ids, per lookup (for `api_lookup_batch_size`). */
 export type ObserveLookup = (lookup: keyof Lookups, ids: number) => void;
 
-function lookup<Row, V>(
-  name: keyof Lookups,
-  observe: ObserveLookup,
-  read: (ids: readonly string[]) => Promise<Row[]>,
-  keyOf: (row: Row) => string,
-  viewOf: (row: Row) => V,
-): DataLoader<string, V | null> {
-  return new DataLoader<string, V | null>(
-    async (keys) => {
-      // the query serves other operations too: a key that is no uuid is none of theirs to fail
-      const ids = keys.filter(isUuid);
-      if (ids.length > 0) observe(name, ids.length);
-      const rows = ids.length > 0 ? await read(ids) : [];
-      const found = new Map(rows.map((row) => [keyOf(row), viewOf(row)]));
-      return keys.map((key) => found.get(key) ?? null);
-    },
-    { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
-  );
-}
+/** The query of a statement prepared with the ids as one array parameter (`isAnyOf`). */
+const byIds =
+  <Row>(statement: { execute(values: { ids: string }): Promise<Row[]> }) =>
+  (ids: readonly string[]) =>
+    statement.execute({ ids: uuidArray(ids) });
 
 const same = <T>(row: T) => row;
 const walletColumns = { id: wallets.id, balance: wallets.balance, updatedAt: wallets.updatedAt };
 
 export function createLookups({ db, sql: connection }: Database, observe: ObserveLookup = () => {}): Lookups {
+  /** A lookup whose query is `read`, each row found by `keyOf`, answered as `viewOf` makes it. */
+  function lookup<Row, V>(
+    name: keyof Lookups,
+    read: (ids: readonly string[]) => Promise<Row[]>,
+    keyOf: (row: Row) => string,
+    viewOf: (row: Row) => V,
+  ): DataLoader<string, V | null> {
+    return new DataLoader<string, V | null>(
+      async (keys) => {
+        // the query serves other operations too: a key that is no uuid is none of theirs to fail
+        const ids = keys.filter(isUuid);
+        if (ids.length > 0) observe(name, ids.length);
+        const rows = ids.length > 0 ? await read(ids) : [];
+        const found = new Map(rows.map((row) => [keyOf(row), viewOf(row)]));
+        return keys.map((key) => found.get(key) ?? null);
+      },
+      { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+    );
+  }
+
   const profiles = db.select().from(userProfiles).where(isAnyOf(userProfiles.id)).prepare('profiles_by_id');
   const roles = db
     .select({ profileId: credentials.profileId, role: credentials.role })
@@ -81,37 +87,22 @@ export function createLookups({ db, sql: connection }: Database, observe: Observ
     .where(isAnyOf(wallets.profileId))
     .prepare('wallets_by_profile_id');
   return {
-    profile: lookup(
-      'profile',
-      observe,
-      (ids) => profiles.execute({ ids: uuidArray(ids) }),
-      (row) => row.id,
-      same,
-    ),
+    profile: lookup('profile', byIds(profiles), (row) => row.id, same),
     role: lookup(
       'role',
-      observe,
-      (ids) => roles.execute({ ids: uuidArray(ids) }),
+      byIds(roles),
       (row) => row.profileId,
       (row) => row.role as Role,
     ),
-    wallet: lookup(
-      'wallet',
-      observe,
-      (ids) => walletsById.execute({ ids: uuidArray(ids) }),
-      (row) => row.id,
-      same,
-    ),
+    wallet: lookup('wallet', byIds(walletsById), (row) => row.id, same),
     walletOfProfile: lookup(
       'walletOfProfile',
-      observe,
-      (ids) => walletsOfProfiles.execute({ ids: uuidArray(ids) }),
+      byIds(walletsOfProfiles),
       (row) => row.profileId,
       ({ profileId: _, ...wallet }) => wallet,
     ),
     pendingProfile: lookup(
       'pendingProfile',
-      observe,
       (ids) => pendingProfiles(connection, ids),
       (row) => row.id,
       same,

@@ -41,11 +41,14 @@ export async function updateProfile(
   const profileId = viewer.profileId;
   return withIdempotency(services, identity, async () => {
     const change = parseInput(UpdateProfileInput, input);
-    const payload = (facts: Pick<ProfileFields, 'email' | 'accountType'>, names: ProfileNames) => {
-      const next = { email: facts.email, accountType: facts.accountType, ...names };
-      const { firstName, lastName, country } = next;
-      return { profileId, firstName, lastName, country, profileHash: services.hmacs.profileHash(next) };
-    };
+    const payload = (
+      { email, accountType }: Pick<ProfileFields, 'email' | 'accountType'>,
+      names: ProfileNames,
+    ) => ({
+      profileId,
+      ...names,
+      profileHash: services.hmacs.profileHash({ email, accountType, ...names }),
+    });
     const { firstName, lastName, country } = change;
     if (firstName != null && lastName != null && country != null) {
       const facts = (await services.profileFacts.of([profileId])).get(profileId);
@@ -60,11 +63,13 @@ export async function updateProfile(
       type: 'UPDATE_PROFILE',
       aggregateId: profileId,
       read: (connection) => pendingProfiles(connection, [profileId]),
-      readWithoutLock: async () => {
-        const row = await services.lookups.pendingProfile.load(profileId);
-        return row ? [row] : [];
+      optimistic: {
+        read: async () => {
+          const row = await services.lookups.pendingProfile.load(profileId);
+          return row ? [row] : [];
+        },
+        builtOn: ([row]) => currentNames(row!),
       },
-      profileBuiltOn: ([row]) => currentNames(row!),
       build: ([row]) => {
         if (!row) throw new NotFoundError('profile');
         const current = currentNames(row);

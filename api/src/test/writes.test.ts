@@ -179,11 +179,13 @@ describe('updateProfile', () => {
           lockedReads++;
           return connection`select 1 as one`;
         },
-        readWithoutLock: async () => {
-          unlockedReads++;
-          return [{ one: 1 }];
+        optimistic: {
+          read: async () => {
+            unlockedReads++;
+            return [{ one: 1 }];
+          },
+          builtOn: () => ({ firstName: randomUUID(), lastName: 'Never', country: 'GB' }),
         },
-        profileBuiltOn: () => ({ firstName: randomUUID(), lastName: 'Never', country: 'GB' }),
         build: () => ({
           profileId: alice.profileId,
           firstName: 'Stale',
