@@ -23,6 +23,11 @@ export interface BatchContext {
   backoff: RetrySettings;
   /** How often a conflicting batch is split and sent again at once before it waits its turn. */
   maxConflictSplits: number;
+  /**
+   * Told as soon as the ledger has committed these commands' transaction, before their outcomes
+   * are written: their aggregates' next commands may go to the ledger from then on.
+   */
+  onLedgerCommit(commandIds: readonly string[]): void;
   logger: Logger;
   metrics: SubmitterMetrics;
 }
@@ -131,6 +136,7 @@ async function submit(
 ): Promise<void> {
   try {
     const committed = await ctx.ledger.submitPrepared(envelope);
+    ctx.onLedgerCommit(ids(commands));
     return settle(ctx, commands, committed.results, { transactionId, blockNumber: committed.blockNumber });
   } catch (error) {
     if (!(error instanceof LedgerConflictError)) return fail(ctx, commands, classify(error));

@@ -105,6 +105,55 @@ describe('submitter', () => {
     expect(tx?.count).toBe(1);
   });
 
+  it("sends an aggregate's next command once the ledger has committed the one before, not once its outcome is written", async () => {
+    const alice = newUser();
+    const bob = newUser();
+    const setup = [register(alice), register(bob), mint(alice, '10')];
+    await acceptCommands(database.db, setup);
+    await settled(setup.map((c) => c.id));
+    const first = transfer(alice, bob, '1');
+    const second = transfer(alice, bob, '2');
+    // The first's COMMITTED write waits, inside its trigger, for a lock this test holds.
+    const holder = await database.sql.reserve();
+    await holder`select pg_advisory_lock(4242)`;
+    await database.db.execute(sql`
+      create function hold_outcome() returns trigger language plpgsql as $$
+      begin perform pg_advisory_xact_lock_shared(4242); return new; end $$`);
+    await database.db.execute(
+      sql.raw(`create trigger hold_outcome before update on commands for each row
+                 when (new.status = 'COMMITTED' and new.id = '${first.id}') execute function hold_outcome()`),
+    );
+    try {
+      await acceptCommands(database.db, [first]);
+      await waitFor(
+        async () => (await statuses([first.id])).get(first.id)?.status === 'SUBMITTED',
+        15_000,
+        'first SUBMITTED',
+      );
+      await acceptCommands(database.db, [second]);
+
+      const rows = await waitFor(
+        async () => {
+          const now = await statuses([first.id, second.id]);
+          return now.get(second.id)?.status === 'COMMITTED' && now;
+        },
+        15_000,
+        'the second to commit while the first outcome waits',
+      );
+      expect(rows.get(first.id)?.status).toBe('SUBMITTED');
+      const applied = await appliedCommands(await fixture.connect(), 2);
+      const blockOf = (id: string) => applied.find((a) => a.commandId === id)?.blockNumber ?? -1n;
+      expect(blockOf(first.id)).toBeGreaterThan(0n);
+      expect(blockOf(second.id)).toBeGreaterThan(blockOf(first.id));
+    } finally {
+      await holder`select pg_advisory_unlock(4242)`;
+      holder.release();
+    }
+    expect((await settled([first.id])).get(first.id)?.status).toBe('COMMITTED');
+    await database.db.execute(sql`drop trigger hold_outcome on commands`);
+    await database.db.execute(sql`drop function hold_outcome()`);
+  });
+
   it('exports its metrics', async () => {
     const text = await (await fetch(`http://127.0.0.1:${running.port}/metrics`)).text();
     for (const name of [

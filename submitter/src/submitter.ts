@@ -56,6 +56,10 @@ export class Submitter {
   readonly #inFlight = new Set<Promise<void>>();
   /** The commands of the batches in `#inFlight`: the claims whose leases this worker renews. */
   readonly #held = new Set<string>();
+  /** Commands of `#held` the ledger has committed, whose outcomes are still being written. */
+  readonly #onLedger = new Set<string>();
+  /** The claim loop last found every slot taken: a batch's end is what it waits for. */
+  #waitsForSlot = false;
   #stopping = false;
   #wakeUp: (() => void) | undefined;
   #woken = false;
@@ -100,6 +104,11 @@ export class Submitter {
       maxAttempts: deps.settings.maxAttempts,
       backoff: deps.settings.backoff,
       maxConflictSplits: 4,
+      // Their aggregates' next commands need not wait for the outcome write: claim them now.
+      onLedgerCommit: (commandIds) => {
+        for (const id of commandIds) this.#onLedger.add(id);
+        this.#wakeNow();
+      },
       logger: deps.logger,
       metrics: deps.metrics,
     };
@@ -175,6 +184,7 @@ export class Submitter {
       this.#woken = false;
       let claimedSomething = false;
       const freeSlots = this.#settings.maxInFlight - this.#inFlight.size;
+      this.#waitsForSlot = freeSlots <= 0;
       if (freeSlots > 0 && this.#ledger.breakerState !== 'OPEN') {
         try {
           this.#lastClaimAt = performance.now();
@@ -183,6 +193,7 @@ export class Submitter {
             leaseMs: this.#settings.leaseMs,
             freeSlots,
             maxBatch: this.#settings.maxBatch,
+            onLedger: this.#onLedger,
             reserveTimeoutMs: claimReserveTimeoutMs,
           });
           this.#backedUp = leftWaiting > 0;
@@ -216,9 +227,15 @@ export class Submitter {
       })
       .finally(() => {
         this.#inFlight.delete(work);
-        for (const command of batch) this.#held.delete(command.id);
+        // A batch the ledger committed woke a claim then; its end frees a slot, which only a
+        // claim that found none needs. Any other end may have handed commands back to the queue.
+        const claimedAtCommit = batch.every((c) => this.#onLedger.has(c.id));
+        for (const command of batch) {
+          this.#held.delete(command.id);
+          this.#onLedger.delete(command.id);
+        }
         this.#metrics.inFlight.set(this.#held.size);
-        this.#wakeNow();
+        if (this.#waitsForSlot || !claimedAtCommit) this.#wakeNow();
       });
     this.#inFlight.add(work);
   }

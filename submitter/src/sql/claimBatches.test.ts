@@ -13,12 +13,13 @@ beforeEach(async () => {
   await database.db.execute(sql`truncate commands cascade`);
 });
 
-const claimWithRest = (freeSlots: number, maxBatch: number) =>
+const claimWithRest = (freeSlots: number, maxBatch: number, onLedger: ReadonlySet<string> = new Set()) =>
   claimBatches(database.sql, {
     workerId: 'w1',
     leaseMs: 60_000,
     freeSlots,
     maxBatch,
+    onLedger,
     reserveTimeoutMs: 10_000,
   });
 const claim = (freeSlots: number, maxBatch: number) =>
@@ -87,6 +88,22 @@ describe('claimBatches', () => {
     expect(batches.map((b) => b.map((c) => c.id))).toEqual([[a1.id, a2.id], [free.id]]);
     expect(await claimedBy('w1')).toEqual([a1.id, a2.id, free.id]);
     expect(leftWaiting).toBe(4); // toBusy and the three behind an elder
+  });
+
+  it('lets the commands behind one the ledger has committed go before its outcome is written', async () => {
+    const [x, y, z] = [newUser(), newUser(), newUser()];
+    const committed = transfer(x, y, '1'); // its transaction committed; its outcome not yet written
+    const stillInFlight = transfer(z, x, '1'); // on the ledger's way: z's and x's wallets busy
+    const behindCommitted = transfer(y, newUser(), '1');
+    const behindInFlight = transfer(z, newUser(), '1');
+    await acceptCommands(database.db, [committed, stillInFlight, behindCommitted, behindInFlight]);
+    for (const command of [committed, stillInFlight]) {
+      await set(command, sql`locked_by = 'w1', locked_at = now(), status = 'SUBMITTED'`);
+    }
+
+    expect((await claimWithRest(4, 10)).batches).toEqual([]);
+    const { batches } = await claimWithRest(4, 10, new Set([committed.id]));
+    expect(batches.map((b) => b.map((c) => c.id))).toEqual([[behindCommitted.id]]);
   });
 
   it('with one slot free, looks past a head of commands that must wait', async () => {

@@ -12,6 +12,11 @@ export interface ClaimSettings {
   leaseMs: number;
   freeSlots: number;
   maxBatch: number;
+  /**
+   * Commands this worker holds whose transaction the ledger has committed: they no longer hold
+   * their keys or their aggregates' later commands back, though their outcomes are not written yet.
+   */
+  onLedger: ReadonlySet<string>;
   /** How long to wait for the claim's connection before giving up (`ReserveTimeoutError`). */
   reserveTimeoutMs: number;
 }
@@ -160,7 +165,7 @@ async function claimOn(tx: Pipeline, settings: ClaimSettings): Promise<Claim> {
   const blockedFrom = new Map<string, bigint>();
   const busyKeys = new Set<string>();
   for (const row of read) {
-    if (row.candidate) continue;
+    if (row.candidate || settings.onLedger.has(row.id)) continue;
     const seq = BigInt(row.seq);
     const oldest = blockedFrom.get(row.aggregateId);
     if (oldest === undefined || seq < oldest) blockedFrom.set(row.aggregateId, seq);
