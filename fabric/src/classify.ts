@@ -1,5 +1,5 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
-import type { CommandResult } from '@gx/schema';
+import type { CommandVerdict } from '@gx/schema';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { ChaincodeRejectedError, LedgerConflictError } from './errors.js';
 
@@ -26,7 +26,7 @@ const chaincodeResponse = /^chaincode response \d+, /;
  * number of times rather than given up on at once.
  */
 export function classify(outcome: unknown): Classification {
-  if (isCommandResult(outcome)) {
+  if (isCommandVerdict(outcome)) {
     if (outcome.outcome === 'APPLIED') return { kind: 'applied' };
     if (outcome.outcome === 'ALREADY_APPLIED') return { kind: 'already-applied' };
     return { kind: 'rejected', reason: outcome.reason };
@@ -61,6 +61,6 @@ export function chaincodeRefusal(error: GatewayError): string | undefined {
   return detail?.message.replace(chaincodeResponse, '');
 }
 
-function isCommandResult(value: unknown): value is CommandResult {
+function isCommandVerdict(value: unknown): value is CommandVerdict {
   return typeof value === 'object' && value !== null && 'outcome' in value && 'commandId' in value;
 }

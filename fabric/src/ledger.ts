@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import {
   type BatchCommand,
   batchFunction,
-  type CommandResult,
+  type CommandVerdict,
   ledgerFunctions,
   toLedgerArgList,
 } from '@gx/schema';
@@ -54,14 +54,14 @@ export interface PreparedTransaction {
   /** The serialized, signed transaction: resubmit exactly these bytes after a fault. */
   envelope: Uint8Array;
   /** The endorsed outcome of each command, in order. */
-  results: CommandResult[];
+  results: CommandVerdict[];
 }
 
 /** A transaction committed as VALID. */
 export interface CommittedTransaction {
   transactionId: string;
   blockNumber: bigint;
-  results: CommandResult[];
+  results: CommandVerdict[];
 }
 
 export type LookupResult =
@@ -178,7 +178,7 @@ export class Ledger {
   }
 
   /** The endorsed per-command outcomes a stored envelope carries (valid once it is committed). */
-  resultsOf(envelope: Uint8Array): CommandResult[] {
+  resultsOf(envelope: Uint8Array): CommandVerdict[] {
     return parseResults(this.#gateway.newTransaction(envelope).getResult());
   }
 

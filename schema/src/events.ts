@@ -74,4 +74,31 @@ export type CommandResult = z.infer<typeof CommandResult>;
 export const CommandsApplied = z.object({ results: z.array(CommandResult) });
 export type CommandsApplied = z.infer<typeof CommandsApplied>;
 
+/**
+ * What a transaction's result says of one command: its outcome, REJECTED with its reason, and not
+ * its domain event, which the transaction's chaincode event carries (a batch's result once held
+ * the events too: a fifth of its envelope, stored, sent and parsed for nothing). Parsing a
+ * `CommandResult` as one leaves its event out.
+ */
+export const CommandVerdict = z.discriminatedUnion('outcome', [
+  z.object({ commandId: Uuid, outcome: z.literal('APPLIED') }),
+  z.object({ commandId: Uuid, outcome: z.literal('REJECTED'), reason: z.string() }),
+  z.object({ commandId: Uuid, outcome: z.literal('ALREADY_APPLIED') }),
+]);
+export type CommandVerdict = z.infer<typeof CommandVerdict>;
+
+/** `BatchContract:ApplyCommands`' result: a verdict per command, in order. */
+export const BatchVerdicts = z.object({ results: z.array(CommandVerdict) });
+export type BatchVerdicts = z.infer<typeof BatchVerdicts>;
+
+/** A batch's verdicts, from the results its event carries. */
+export function verdictsOf(applied: CommandsApplied): BatchVerdicts {
+  return {
+    results: applied.results.map((r): CommandVerdict => {
+      if (r.outcome === 'REJECTED') return { commandId: r.commandId, outcome: r.outcome, reason: r.reason };
+      return { commandId: r.commandId, outcome: r.outcome };
+    }),
+  };
+}
+
 export const batchEventName = 'CommandsApplied';

@@ -1,7 +1,7 @@
 import type { Db } from '@gx/db';
 import { type Classification, classify, type Ledger, LedgerConflictError } from '@gx/fabric';
 import type { Logger } from '@gx/runtime';
-import type { CommandResult } from '@gx/schema';
+import type { CommandVerdict } from '@gx/schema';
 import type { SubmitterMetrics } from './metrics.js';
 import type { ClaimedCommand } from './plan.js';
 import { loadEnvelope } from './sql/ledgerTransaction.js';
@@ -165,7 +165,7 @@ async function submit(
 async function settle(
   ctx: BatchContext,
   commands: readonly ClaimedCommand[],
-  results: readonly CommandResult[],
+  results: readonly CommandVerdict[],
   ledger?: { transactionId: string; blockNumber: bigint },
 ): Promise<void> {
   const mine = new Map(commands.map((c) => [c.id, c]));

@@ -1,4 +1,4 @@
-import { batchEventName } from '@gx/schema';
+import { batchEventName, verdictsOf } from '@gx/schema';
 import { type Context, Contract } from 'fabric-contract-api';
 import { applyBatch } from '../domain/applyBatch.js';
 import { parseBatchCommands } from '../domain/parseBatchCommands.js';
@@ -13,14 +13,15 @@ export class BatchContract extends Contract {
 
   /**
    * Applies `{commandId, type, args}` entries in order through one overlay, so later entries see
-   * earlier writes, and sets one `CommandsApplied` event. Returns the same JSON as the event.
+   * earlier writes, and sets one `CommandsApplied` event. Returns each command's verdict, in order
+   * (`BatchVerdicts`): the events are in the event only.
    */
   async ApplyCommands(ctx: Context, commandsJson: string): Promise<string> {
     const commands = parseBatchCommands(commandsJson);
     const state = new StateOverlay(ctx.stub);
-    const applied = JSON.stringify(await applyBatch(state, commands, callerOf(ctx)));
-    ctx.stub.setEvent(batchEventName, Buffer.from(applied));
+    const applied = await applyBatch(state, commands, callerOf(ctx));
+    ctx.stub.setEvent(batchEventName, Buffer.from(JSON.stringify(applied)));
     await state.flush();
-    return applied;
+    return JSON.stringify(verdictsOf(applied));
   }
 }
