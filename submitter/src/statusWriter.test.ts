@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { channels, createListener, decodeCommandNotice } from '@gx/db';
+import { channels, connect, createListener, decodeCommandNotice } from '@gx/db';
 import { acceptCommands, createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { silentLogger } from '@gx/fabric/testing';
 import { newUser, register } from '@gx/schema/testing';
@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from './sql/recordSubmissions.js';
 import { StatusWriter } from './statusWriter.js';
+import { waitFor } from './testing/waitFor.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -71,6 +72,52 @@ describe('StatusWriter', () => {
     await listener.close();
     // two group commits, each with one notice listing all its commands; not six
     expect(notices.map((ids) => [...ids].sort())).toEqual([[...ids].sort(), [...ids].sort()]);
+  });
+
+  it('finds ledger transactions by key, also once the table has grown past the plans made when it was small', async () => {
+    const fresh = await createTestDatabase();
+    // One connection: its prepared statements take their generic plans while the table is small.
+    const pool = connect(fresh.url, { max: 1 });
+    try {
+      const writer = new StatusWriter(pool.sql, 'w1', silentLogger);
+      const cycle = async (n: number) => {
+        const command = register(newUser());
+        await acceptCommands(fresh.db, [command]);
+        await fresh.db.execute(
+          sql`update commands set locked_by = 'w1', locked_at = now() where id = ${command.id}`,
+        );
+        await writer.record({
+          transactionId: `tx-${n}`,
+          envelope: new Uint8Array([n]),
+          commandIds: [command.id],
+        });
+        await writer.settle({
+          ledger: { transactionId: `tx-${n}`, blockNumber: 1n },
+          committed: [command.id],
+          rejected: [],
+        });
+      };
+      await fresh.db.execute(sql`analyze ledger_transactions`);
+      for (let n = 0; n < 8; n++) await cycle(n);
+      await fresh.db.execute(sql`insert into ledger_transactions (tx_id, envelope, status, command_count)
+        select 'grown-' || g, decode('00', 'hex'), 'COMMITTED', 1 from generate_series(1, 20000) g`);
+      for (let n = 8; n < 10; n++) await cycle(n);
+    } finally {
+      await pool.close(); // its backend reports its table counts as it exits
+    }
+    const scans = () =>
+      fresh.db.execute<{ seq: number; idx: number }>(sql`
+        select seq_scan::int as seq, idx_scan::int as idx from pg_stat_user_tables where relname = 'ledger_transactions'`);
+    const [counts] = await waitFor(
+      async () => {
+        const rows = await scans();
+        return (rows[0]?.idx ?? 0) + (rows[0]?.seq ?? 0) >= 10 && rows;
+      },
+      15_000,
+      "the writer's scans counted",
+    );
+    expect(counts?.seq).toBe(0);
+    await fresh.drop();
   });
 
   it('stores each envelope of a group byte for byte, small ones together and large ones alone', async () => {

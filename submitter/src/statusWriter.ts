@@ -1,5 +1,6 @@
-import { notifyCommands, Pipeline, type Sql } from '@gx/db';
+import { notifyCommands, Pipeline, prepared, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
+import { sql } from 'drizzle-orm';
 import { applyOutcomes, type Outcomes, settledIds } from './sql/applyOutcomes.js';
 import {
   failedAtLeaseFence,
@@ -10,6 +11,16 @@ import {
 
 /** Two: a group's commit waits for its WAL flush, and the next group need not wait behind it. */
 const concurrentWrites = 2;
+
+/**
+ * A status write finds every row it touches by its key. Its statements are prepared once per
+ * connection, and PostgreSQL keeps a generic plan made on what the tables were then: on a young
+ * database, a sequential scan of `ledger_transactions`, kept as the table grew until an ANALYZE
+ * happened to replan it (a batch-size-1 drain started after an ANALYZE of the near-empty table paid
+ * 1.1 ms an outcome write at 10,000 transactions, 0.18 ms by index; PostgreSQL's CPU per command
+ * went from 0.5-0.6 to 1.0 ms).
+ */
+const byKeyOnly = sql`select set_config('enable_seqscan', 'off', true)`;
 
 interface Pending<T> {
   item: T;
@@ -119,6 +130,7 @@ export class StatusWriter {
     await Pipeline.run(this.#pool, async (tx) => {
       const results = await Promise.allSettled([
         tx.begin(),
+        tx.execute(byKeyOnly, prepared),
         submissions.length > 0 && recordSubmissions(tx, this.#workerId, submissions),
         outcomes.length > 0 && applyOutcomes(tx, this.#workerId, outcomes),
         notifyCommands(tx, ids),
