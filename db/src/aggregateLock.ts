@@ -35,8 +35,3 @@ export function aggregateLocksHeld(connection: Sql, aggregateIds: readonly strin
       from (select hashtextextended(k, 0) as h
               from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys)`;
 }
-
-/** The same locks as a statement of their own, for a caller that opened the transaction itself. */
-export function aggregateLocksStatement(connection: Sql, aggregateIds: readonly string[]): PendingQuery {
-  return connection`select ${aggregateLocksHeld(connection, aggregateIds)}`;
-}

@@ -1,7 +1,6 @@
 export {
   aggregateLockStatement,
   aggregateLocksHeld,
-  aggregateLocksStatement,
   type DbTransaction,
   lockAggregate,
 } from './aggregateLock.js';

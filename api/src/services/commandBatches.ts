@@ -1,9 +1,8 @@
-import { aggregateLocksHeld, aggregateLocksStatement, type PendingQuery, type Sql } from '@gx/db';
+import { aggregateLocksHeld, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import type { CommandPayload, CommandType } from '@gx/schema';
 import { safeError } from '../safeError.js';
-import { sendTogether } from './pipelined.js';
-import { type ProfileNames, profileNamesNow } from './profileState.js';
+import type { ProfileNames } from './profileState.js';
 
 /** A command row as the api writes it: what the write decided, and who sent it with which key. */
 export interface CommandRow {
@@ -93,8 +92,8 @@ export class CommandBatches {
 
   /**
    * The next batch, in arrival order. A row built on its profile waits for the next batch if its
-   * aggregate already has a row in this one: rows of one statement do not see each other, so its
-   * check would miss the update before it.
+   * aggregate already has a row in this one: its check would then rest on a row of its own
+   * statement, inserted a moment before it, and so on the order the statement runs in.
    */
   #nextBatch(): Waiting[] {
     const batch: Waiting[] = [];
@@ -134,58 +133,36 @@ export class CommandBatches {
   }
 
   /**
-   * The rows, after the locks of their aggregates. Rows that check their profile need a transaction
-   * of two statements, sent together: a statement reads with the snapshot it started with, so a
-   * check in the statement that waited for a lock would miss what the lock's holder committed
-   * meanwhile. Rows that check nothing need only that no `seq` is drawn before the locks are held:
-   * one statement, its own transaction, one write to PostgreSQL and one answer. Rows go as one JSON
-   * parameter, so the statements are the same for any batch and prepared once per connection.
+   * The rows, in one statement that is its own transaction: one write to PostgreSQL and one answer.
+   * It joins the aggregates' locks (`aggregateLocksHeld`), so no `seq` is drawn before every lock is
+   * held, and a row built on its profile is checked then, by `gx_profile_names_now` (migration 0009):
+   * the statement's own snapshot was taken before it waited for the locks, and would miss what
+   * their holders committed meanwhile; the function takes one of its own. The rows go as one JSON
+   * parameter, so the statement is the same for any batch and prepared once per connection. Rows
+   * whose idempotency key was used before are skipped (`on conflict do nothing`).
    */
   async #insertAll(rows: readonly CommandRow[]): Promise<Set<string>> {
     // jsonb_to_recordset takes the rows' own field names; absent ones (profileBuiltOn) come as null
     const json = JSON.stringify(rows.map((row, ord) => ({ ...row, ord })));
-    const aggregateIds = rows.map((row) => row.aggregateId);
-    if (!rows.some((row) => row.profileBuiltOn)) {
-      const sql = this.#sql;
-      const inserted = await insertRows(
-        sql,
-        json,
-        sql`cross join ${aggregateLocksHeld(sql, aggregateIds)} locks`,
-      );
-      return new Set(inserted.map((row) => row.id));
-    }
-    const connection = await this.#sql.reserve();
-    try {
-      const [, , inserted] = await sendTogether([
-        connection`begin`,
-        aggregateLocksStatement(connection, aggregateIds),
-        insertRows(connection, json, connection``),
-        connection`commit`,
-      ]);
-      return new Set(inserted.map((row) => row.id));
-    } finally {
-      connection.release();
-    }
+    const sql = this.#sql;
+    const inserted = await sql<{ id: string }[]>`
+      insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
+                            fingerprint, correlation_id)
+      select id, type, "aggregateId", touches, payload, "requesterId", "idempotencyKey", fingerprint,
+             "correlationId"
+        from (select * from jsonb_to_recordset(${json}::text::jsonb)
+                as r(ord int, id uuid, type text, "aggregateId" uuid, touches uuid[], payload jsonb,
+                     "requesterId" uuid, "idempotencyKey" text, fingerprint text, "correlationId" text,
+                     "profileBuiltOn" jsonb)
+               order by ord) arrived
+        cross join ${aggregateLocksHeld(
+          sql,
+          rows.map((row) => row.aggregateId),
+        )} locks
+       where "profileBuiltOn" is null
+          or "profileBuiltOn" = gx_profile_names_now(arrived."aggregateId", locks.held)
+      on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
+      returning id`;
+    return new Set(inserted.map((row) => row.id));
   }
-}
-
-/**
- * Inserts the rows of a batch (`json`) in arrival order, those built on their profile only if it is
- * still as they were built on, those whose idempotency key was used before not at all.
- */
-function insertRows(connection: Sql, json: string, join: PendingQuery): PendingQuery<{ id: string }> {
-  return connection<{ id: string }[]>`
-    insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
-                          fingerprint, correlation_id)
-    select id, type, "aggregateId", touches, payload, "requesterId", "idempotencyKey", fingerprint,
-           "correlationId"
-      from (select * from jsonb_to_recordset(${json}::text::jsonb)
-              as r(ord int, id uuid, type text, "aggregateId" uuid, touches uuid[], payload jsonb,
-                   "requesterId" uuid, "idempotencyKey" text, fingerprint text, "correlationId" text,
-                   "profileBuiltOn" jsonb)
-             order by ord) arrived ${join}
-     where "profileBuiltOn" is null
-        or "profileBuiltOn" = ${profileNamesNow(connection, connection`arrived."aggregateId"`)}
-    on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
-    returning id`;
 }

@@ -8,6 +8,7 @@ import type { ProfileFields } from './hmac.js';
  * commands awaiting projection (few: the projection lag). One lookup over all four statuses matches
  * no index, so it walked the whole command history backwards for a profile with nothing pending.
  * The statuses are literals, not parameters, so the partial index's predicate holds in a generic plan.
+ * `gx_profile_names_now` (migration 0009), the group commit's check, runs the same two lookups.
  */
 export function latestPendingUpdate(connection: Sql, profileId: string | PendingQuery): PendingQuery {
   return connection`(
@@ -53,21 +54,4 @@ export interface ProfileNames {
   firstName: string;
   lastName: string;
   country: string;
-}
-
-/**
- * `ProfileNames` of the profile whose id `profileId` names (a column of the statement it goes in), as
- * jsonb: the latest update on its way, else the read model. The group commit compares them, under
- * the profile's lock, with those an updateProfile's payload was built from.
- */
-export function profileNamesNow(connection: Sql, profileId: PendingQuery): PendingQuery {
-  return connection`(
-    select case when pending.payload is null
-                then jsonb_build_object('firstName', p.first_name, 'lastName', p.last_name, 'country', p.country)
-                else jsonb_build_object('firstName', pending.payload->'firstName',
-                                        'lastName', pending.payload->'lastName', 'country', pending.payload->'country')
-           end
-      from user_profiles p
-      left join lateral ${latestPendingUpdate(connection, connection`p.id`)} pending on true
-     where p.id = ${profileId})`;
 }
