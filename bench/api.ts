@@ -63,13 +63,6 @@ const stack = new BenchStack();
 const figures: Figure[] = [];
 /** Every turn of a load by name, merged: rates over the measured time, latencies over every answer. */
 const tallies = new Map<string, Tally>();
-/** Set once the database is up. */
-let postgresActivity: () => Promise<BackgroundWork> = async () => ({
-  autovacuums: 0,
-  checkpoints: 0,
-  vacuumsRunning: 0,
-});
-
 const details: Record<string, unknown> = {
   seconds,
   warmupSeconds,
@@ -131,7 +124,6 @@ try {
   await stack.startDatabase();
   const database = connect(stack.databaseUrl, { max: 4 });
   const { db } = database;
-  postgresActivity = () => backgroundWork(database.sql);
 
   // 1. The machine's bcrypt limit, alone (the api is not running yet).
   const hashesPerSecond = await bcryptRate(bcryptCost, cores, bcryptSeconds * 1_000);
@@ -153,7 +145,7 @@ try {
     options: Omit<HttpLoadOptions, 'url' | 'durationMs' | 'warmupMs'>,
     durationMs = seconds * 1_000,
     warmupMs = warmupSeconds * 1_000,
-  ) => measureLoad(name, api, { url: graphqlUrlOf(api), durationMs, warmupMs, ...options });
+  ) => measureLoad(name, api, database.sql, { url: graphqlUrlOf(api), durationMs, warmupMs, ...options });
   const loadText = (name: string, n: number) =>
     `processes: api, PostgreSQL, this load generator; ${n} keep-alive connections, closed loop, ${seconds} s in ${turns} turns rotating with the other closed loops (${loadAverageOf(name)})`;
 
@@ -393,16 +385,17 @@ interface Tally {
 async function measureLoad(
   name: string,
   target: ServiceProcess,
+  sql: Sql,
   options: HttpLoadOptions,
 ): Promise<HttpLoadResult> {
   const loadBefore = loadavg()[0]!;
   const apiCpu = processCpuSeconds(target.child.pid!);
   const postgresCpu = stack.postgresCpuSeconds();
   const ownCpu = process.cpuUsage();
-  const before = await postgresActivity();
+  const before = await backgroundWork(sql);
   const result = await runHttpLoad(options);
   const own = process.cpuUsage(ownCpu);
-  const after = await postgresActivity();
+  const after = await backgroundWork(sql);
   const wall = result.seconds + options.warmupMs / 1_000;
   const tally: Tally = tallies.get(name) ?? {
     turns: 0,

@@ -49,6 +49,7 @@ export function createServices(
   metrics?: ApiMetrics,
 ): Services {
   const env = settings.env;
+  const lookups = createLookups(database, (lookup, ids) => metrics?.lookupBatchSize.observe({ lookup }, ids));
   return {
     database,
     settings,
@@ -67,8 +68,8 @@ export function createServices(
       maxInFlight: env.API_WRITE_BATCHES_IN_FLIGHT,
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
-    profileFacts: new ProfileFactsCache(database.db),
-    lookups: createLookups(database, (lookup, ids) => metrics?.lookupBatchSize.observe({ lookup }, ids)),
+    profileFacts: new ProfileFactsCache(lookups.profile),
+    lookups,
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW,

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
-import { createLogger } from '@gx/runtime';
+import { createLogger, procStatFields } from '@gx/runtime';
 import { listeningPort, type ServiceProcess, startService } from '@gx/runtime/testing';
 
 const quiet = createLogger({ service: 'bench', level: 'warn', format: 'json' });
@@ -153,7 +153,6 @@ function cpuSecondsOf(fields: readonly string[], from: 11 | 13): number {
   return (Number(fields[from]) + Number(fields[from + 1])) / 100;
 }
 
-/** The fields of /proc/<pid>/stat after the command name: [0] is the state, [1] the parent. */
 function statFields(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }

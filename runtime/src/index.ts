@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './ecdsa.js';
+export { procStatFields } from './launchers.js';
 export * from './logger.js';
 export * from './opsServer.js';
 export * from './paths.js';

@@ -9,9 +9,17 @@ export interface ProcessStat {
   startTime: string;
 }
 
-/** Parses `/proc/<pid>/stat`. The command name (field 2) may hold spaces and parentheses. */
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (field 2, which may hold spaces and
+ * parentheses): [0] is the state, [1] the parent, [11] and [12] utime and stime.
+ */
+export function procStatFields(text: string): string[] {
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Parses `/proc/<pid>/stat`. */
 export function parseProcStat(text: string): ProcessStat {
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = procStatFields(text);
   return { state: fields[0]!, ppid: Number(fields[1]), startTime: fields[19]! };
 }
 

@@ -15,11 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-async function claimed(count: number, worker: string) {
+async function claimed(count: number, worker: string, on: TestDatabase = database) {
   const commands = Array.from({ length: count }, () => register(newUser()));
-  await acceptCommands(database.db, commands);
+  await acceptCommands(on.db, commands);
   const ids = commands.map((c) => c.id);
-  await database.db.execute(sql`update commands set locked_by = ${worker}, locked_at = now()
+  await on.db.execute(sql`update commands set locked_by = ${worker}, locked_at = now()
     where id in (${sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
@@ -81,19 +81,11 @@ describe('StatusWriter', () => {
     try {
       const writer = new StatusWriter(pool.sql, 'w1', silentLogger);
       const cycle = async (n: number) => {
-        const command = register(newUser());
-        await acceptCommands(fresh.db, [command]);
-        await fresh.db.execute(
-          sql`update commands set locked_by = 'w1', locked_at = now() where id = ${command.id}`,
-        );
-        await writer.record({
-          transactionId: `tx-${n}`,
-          envelope: new Uint8Array([n]),
-          commandIds: [command.id],
-        });
+        const commandIds = await claimed(1, 'w1', fresh);
+        await writer.record({ transactionId: `tx-${n}`, envelope: new Uint8Array([n]), commandIds });
         await writer.settle({
           ledger: { transactionId: `tx-${n}`, blockNumber: 1n },
-          committed: [command.id],
+          committed: commandIds,
           rejected: [],
         });
       };

@@ -1,6 +1,6 @@
-import { type Db, userProfiles } from '@gx/db';
-import { inArray } from 'drizzle-orm';
+import type DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
+import type { ProfileView } from './lookups.js';
 
 /** What a profile is registered with and never changes afterwards. */
 export interface ProfileFacts {
@@ -9,18 +9,22 @@ export interface ProfileFacts {
   accountType: string;
 }
 
+/** Where the facts not kept yet are read: the read model's profiles by id (`Lookups.profile`). */
+export type ProfileLookup = Pick<DataLoader<string, ProfileView | null>, 'loadMany'>;
+
 /**
  * Each profile's facts, as the read model knows them. Only a registration sets them, so facts read
  * once are kept (the most recently used, up to `capacity`): a transfer, a mint or an update that
  * names every field then reads nothing before its own transaction. A profile not projected yet is
- * not kept, so it is read again next time.
+ * not kept, so it is read again next time. The reads go through the shared profile lookup, so the
+ * writes of one turn that meet unknown profiles share one query.
  */
 export class ProfileFactsCache {
-  readonly #db: Db;
+  readonly #profiles: ProfileLookup;
   readonly #known: LRUCache<string, ProfileFacts>;
 
-  constructor(db: Db, capacity = 100_000) {
-    this.#db = db;
+  constructor(profiles: ProfileLookup, capacity = 100_000) {
+    this.#profiles = profiles;
     this.#known = new LRUCache({ max: capacity });
   }
 
@@ -34,18 +38,13 @@ export class ProfileFactsCache {
       else found.set(profileId, facts);
     }
     if (unknown.length === 0) return found;
-    const rows = await this.#db
-      .select({
-        id: userProfiles.id,
-        walletId: userProfiles.walletId,
-        email: userProfiles.email,
-        accountType: userProfiles.accountType,
-      })
-      .from(userProfiles)
-      .where(inArray(userProfiles.id, unknown));
-    for (const { id, ...facts } of rows) {
-      this.#known.set(id, facts);
-      found.set(id, facts);
+    const profiles = await this.#profiles.loadMany(unknown);
+    for (const profile of profiles) {
+      if (profile instanceof Error) throw profile;
+      if (!profile) continue;
+      const facts = { walletId: profile.walletId, email: profile.email, accountType: profile.accountType };
+      this.#known.set(profile.id, facts);
+      found.set(profile.id, facts);
     }
     return found;
   }
