@@ -26,6 +26,7 @@ function plan(candidates: ClaimedCommand[], overrides: Partial<PlanInput> = {}) 
     busyKeys: new Set(),
     freeSlots: 4,
     maxBatch: 3,
+    transactionsInFlight: 0,
     ...overrides,
   }).map((batch) => batch.map((c) => c.id));
 }
@@ -90,10 +91,34 @@ describe('planBatches', () => {
     expect(plan([command('a')], { freeSlots: 0 })).toEqual([]);
   });
 
+  it('behind a backlog, keeps a batch under a tenth of the maximum for the claim that a commit of its own brings', () => {
+    // Every wallet but c's and d's is busy: of a backlog of 40, only c → d could go now.
+    const busy = Array.from({ length: 40 }, (_, i) => command(`w${i}`, [`w${(i + 1) % 40}`]));
+    const lone = command('c', ['d']);
+    const candidates = [...busy, lone];
+    const busyKeys = new Set(busy.map((c) => c.aggregateId));
+    const backlogged = { busyKeys, freeSlots: 15, maxBatch: 20 };
+
+    expect(plan(candidates, { ...backlogged, transactionsInFlight: 1 })).toEqual([]);
+    // Nothing of its own in flight, so no commit of its own to wake it: it goes.
+    expect(plan(candidates, { ...backlogged, transactionsInFlight: 0 })).toEqual([[lone.id]]);
+    // A short queue goes at once, however small its batches.
+    expect(plan([lone], { ...backlogged, transactionsInFlight: 1 })).toEqual([[lone.id]]);
+    // Two commands are a tenth of twenty: they go.
+    const partner = command('e');
+    expect(plan([...candidates, partner], { ...backlogged, transactionsInFlight: 1 })).toEqual([
+      [lone.id, partner.id],
+    ]);
+  });
+
   it('with batch size 1, sends one command per transaction and one transaction per aggregate', () => {
     const a1 = command('a');
     const a2 = command('a');
     const b1 = command('b');
     expect(plan([a1, a2, b1], { freeSlots: 16, maxBatch: 1 })).toEqual([[a1.id], [b1.id]]);
+    expect(plan([a1, a2, b1], { freeSlots: 15, maxBatch: 1, transactionsInFlight: 1 })).toEqual([
+      [a1.id],
+      [b1.id],
+    ]);
   });
 });

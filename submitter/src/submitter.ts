@@ -192,6 +192,7 @@ export class Submitter {
             workerId: this.#settings.workerId,
             leaseMs: this.#settings.leaseMs,
             freeSlots,
+            transactionsInFlight: this.#inFlight.size,
             maxBatch: this.#settings.maxBatch,
             onLedger: this.#onLedger,
             reserveTimeoutMs: claimReserveTimeoutMs,

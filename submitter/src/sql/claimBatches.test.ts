@@ -19,6 +19,7 @@ const claimWithRest = (freeSlots: number, maxBatch: number, onLedger: ReadonlySe
     leaseMs: 60_000,
     freeSlots,
     maxBatch,
+    transactionsInFlight: 0,
     onLedger,
     reserveTimeoutMs: 10_000,
   });

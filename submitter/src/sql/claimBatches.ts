@@ -11,6 +11,8 @@ export interface ClaimSettings {
   workerId: string;
   leaseMs: number;
   freeSlots: number;
+  /** This worker's transactions in flight (see `PlanInput`). */
+  transactionsInFlight: number;
   maxBatch: number;
   /**
    * Commands this worker holds whose transaction the ledger has committed: they no longer hold
@@ -148,7 +150,7 @@ export async function claimBatches(pool: Sql, settings: ClaimSettings): Promise<
 }
 
 async function claimOn(tx: Pipeline, settings: ClaimSettings): Promise<Claim> {
-  const { workerId, leaseMs, freeSlots, maxBatch } = settings;
+  const { workerId, leaseMs, freeSlots, maxBatch, transactionsInFlight } = settings;
   const window = candidateWindow(freeSlots, maxBatch);
   const [, , , read] = await Promise.all([
     tx.begin(),
@@ -175,7 +177,7 @@ async function claimOn(tx: Pipeline, settings: ClaimSettings): Promise<Claim> {
     }
   }
   const plan = (due: PlanCandidate[]) =>
-    planBatches({ candidates: due, blockedFrom, busyKeys, freeSlots, maxBatch });
+    planBatches({ candidates: due, blockedFrom, busyKeys, freeSlots, maxBatch, transactionsInFlight });
   let planned = plan(candidates);
   // A full window of commands that all wait behind an elder of their aggregate (nothing in it
   // could go): look past those aggregates.
