@@ -21,3 +21,4 @@ export { Pipeline, prepared, ReserveTimeoutError } from './pipeline.js';
 export { type ProjectionLag, readLag } from './projectionLag.js';
 export { type DatabaseSettings, type ResolvedDatabase, resolveDatabase } from './resolveDatabase.js';
 export * from './tables/index.js';
+export { oneOf } from './tables/oneOf.js';

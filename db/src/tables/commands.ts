@@ -82,8 +82,16 @@ export const commands = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'RETRYING' and ${t.lockedBy} is null`),
     index('commands_requester_idx').on(t.requesterId, t.seq),
-    index('commands_status_idx').on(t.status, t.seq),
-    index('commands_ledger_tx_idx').on(t.ledgerTxId),
+    // Every update of a command is a new row version with an entry in each index whose predicate
+    // it meets, and a command goes through four or five versions. A command is looked for by status
+    // (an admin's list) mostly when something went wrong, so only the statuses off the happy path
+    // are here; the others are found through the partial indexes of commands in flight and
+    // committed, or are most of the table (PROJECTED): see the api's `listCommands`.
+    index('commands_troubled_idx')
+      .on(t.status, t.seq)
+      .where(sql`${t.status} in ('RETRYING', 'REJECTED', 'DEAD')`),
+    // Only recorded commands have a transaction to be found by.
+    index('commands_ledger_tx_idx').on(t.ledgerTxId).where(sql`${t.ledgerTxId} is not null`),
     index('commands_committed_unprojected_idx').on(t.committedAt).where(sql`${t.status} = 'COMMITTED'`),
   ],
 );
