@@ -132,6 +132,18 @@ describe('StatusWriter', () => {
     }
   });
 
+  it('stores an envelope as it is, not compressed: written once, rarely read, compressing it cost more than it saved', async () => {
+    const writer = new StatusWriter(database.sql, 'w1', silentLogger);
+    const [id] = await claimed(1, 'w1');
+    // as compressible as a batch's envelope, whose JSON repeats its keys in every command
+    const envelope = Buffer.from('{"commandId":"x","outcome":"APPLIED"},'.repeat(2_500));
+    await writer.record({ transactionId: 'tx-compressible', envelope, commandIds: [id!] });
+    const [row] = await database.db.execute<{ size: number }>(
+      sql`select pg_column_size(envelope) as size from ledger_transactions where tx_id = 'tx-compressible'`,
+    );
+    expect(row!.size).toBeGreaterThanOrEqual(envelope.length);
+  });
+
   it('fails only the submission whose lease was lost, and writes the others of its group', async () => {
     const writer = new StatusWriter(database.sql, 'w1', silentLogger);
     const mine = await claimed(2, 'w1');

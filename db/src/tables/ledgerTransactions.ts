@@ -13,7 +13,7 @@ export const ledgerTransactions = pgTable(
   'ledger_transactions',
   {
     txId: text('tx_id').primaryKey(),
-    /** The signed envelope, exactly as submitted. */
+    /** The signed envelope, exactly as submitted; stored uncompressed (migration 0011). */
     envelope: bytea('envelope').notNull(),
     /** INVALID: committed with a validation code other than VALID. */
     status: text('status').notNull().default('PREPARED'),
