@@ -17,6 +17,7 @@ import type { Services } from './services/context.js';
 import { Hmacs } from './services/hmac.js';
 import { createLookups } from './services/lookups.js';
 import { OutboxNotifier } from './services/outboxNotifier.js';
+import { PendingProfileCache } from './services/pendingProfileCache.js';
 import { ProfileFactsCache } from './services/profileFacts.js';
 import { readiness } from './services/readiness.js';
 import { type ApiSettings, resolveSettings } from './settings.js';
@@ -69,6 +70,7 @@ export function createServices(
       observe: (commands) => metrics?.commandBatchSize.observe(commands),
     }),
     profileFacts: new ProfileFactsCache(lookups.profile),
+    pendingProfiles: new PendingProfileCache(),
     lookups,
     limits: new RateLimits({
       loginMaxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,

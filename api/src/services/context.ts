@@ -10,6 +10,7 @@ import type { CommandBatches } from './commandBatches.js';
 import type { Hmacs } from './hmac.js';
 import type { Lookups } from './lookups.js';
 import type { OutboxNotifier } from './outboxNotifier.js';
+import type { PendingProfileCache } from './pendingProfileCache.js';
 import type { ProfileFactsCache } from './profileFacts.js';
 
 /** What the services work with: one per api process. */
@@ -24,6 +25,8 @@ export interface Services {
   /** Group commit for the writes that read nothing under their lock. */
   commandBatches: CommandBatches;
   profileFacts: ProfileFactsCache;
+  /** What a partial `updateProfile` builds on before the group commit checks it. */
+  pendingProfiles: PendingProfileCache;
   /** The read models by id, batched across operations. */
   lookups: Lookups;
   limits: RateLimits;

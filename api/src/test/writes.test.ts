@@ -152,9 +152,9 @@ describe('updateProfile', () => {
           accountType: 'INDIVIDUAL',
         }),
       });
-      // a partial update after them builds on the last
+      // a partial update after them builds on the last, as this process remembers it
       const third = await updateProfile(services, caller, { lastName: 'H' });
-      expect(pendingReads).toHaveBeenCalledOnce();
+      expect(pendingReads).not.toHaveBeenCalled();
       expect((await commandRow(third.commandId)).payload).toMatchObject({
         firstName: 'F',
         lastName: 'H',
@@ -162,6 +162,36 @@ describe('updateProfile', () => {
       });
     } finally {
       services.limits.close();
+    }
+  });
+
+  it('a partial update builds on what this process last wrote, and reads again once another wrote since', async () => {
+    const erin = await signUp(api, database, { firstName: 'Erin', lastName: 'Else', country: 'IE' });
+    const caller = {
+      viewer: { profileId: erin.profileId, role: 'USER' as const, expiresAt: Date.now() / 1000 + 60 },
+      correlationId: 'remembered',
+      ip: '127.0.0.1',
+    };
+    const { services } = testServices(database);
+    // another api process: its own memory of what it wrote
+    const { services: other } = testServices(database);
+    const pendingReads = vi.spyOn(services.lookups.pendingProfile, 'load');
+    const payloadOf = async (receipt: { commandId: string }) => (await commandRow(receipt.commandId)).payload;
+    try {
+      await updateProfile(services, caller, { country: 'FR' }); // nothing remembered: it reads
+      const second = await updateProfile(services, caller, { lastName: 'Second' });
+      expect(pendingReads).toHaveBeenCalledOnce();
+      expect(await payloadOf(second)).toMatchObject({ firstName: 'Erin', lastName: 'Second', country: 'FR' });
+
+      await updateProfile(other, caller, { firstName: 'Other' });
+      const third = await updateProfile(services, caller, { country: 'DE' });
+
+      // what it remembered failed the check under the lock: it read, and built on the other's update
+      expect(pendingReads).toHaveBeenCalledTimes(2);
+      expect(await payloadOf(third)).toMatchObject({ firstName: 'Other', lastName: 'Second', country: 'DE' });
+    } finally {
+      services.limits.close();
+      other.limits.close();
     }
   });
 
