@@ -1,5 +1,6 @@
 import {
   type BatchCommand,
+  BatchVerdicts,
   batchEventName,
   CommandResult,
   CommandsApplied,
@@ -7,7 +8,6 @@ import {
   TransferCompleted,
   toLedgerArgList,
   UserCreated,
-  verdictsOf,
 } from '@gx/schema';
 import { type ChaincodeResponse, ChaincodeStub } from 'fabric-shim';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -247,7 +247,7 @@ describe('the contracts through fabric-shim', () => {
     expect(event?.name).toBe(batchEventName);
     const applied = CommandsApplied.parse(event?.payload);
     // The result is each command's verdict alone: the events are in the event.
-    expect(JSON.parse(payload ?? '')).toEqual(verdictsOf(applied));
+    expect(JSON.parse(payload ?? '')).toEqual(BatchVerdicts.parse(applied));
     expect(payload).not.toContain('"event"');
     expect(JSON.parse(payload ?? '').results[4]).toEqual({
       commandId: commands[4]?.commandId,

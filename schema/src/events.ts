@@ -87,18 +87,11 @@ export const CommandVerdict = z.discriminatedUnion('outcome', [
 ]);
 export type CommandVerdict = z.infer<typeof CommandVerdict>;
 
-/** `BatchContract:ApplyCommands`' result: a verdict per command, in order. */
+/**
+ * `BatchContract:ApplyCommands`' result: a verdict per command, in order. Parsing a batch's
+ * `CommandsApplied` as one gives it.
+ */
 export const BatchVerdicts = z.object({ results: z.array(CommandVerdict) });
 export type BatchVerdicts = z.infer<typeof BatchVerdicts>;
-
-/** A batch's verdicts, from the results its event carries. */
-export function verdictsOf(applied: CommandsApplied): BatchVerdicts {
-  return {
-    results: applied.results.map((r): CommandVerdict => {
-      if (r.outcome === 'REJECTED') return { commandId: r.commandId, outcome: r.outcome, reason: r.reason };
-      return { commandId: r.commandId, outcome: r.outcome };
-    }),
-  };
-}
 
 export const batchEventName = 'CommandsApplied';

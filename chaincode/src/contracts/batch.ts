@@ -1,4 +1,4 @@
-import { batchEventName, verdictsOf } from '@gx/schema';
+import { BatchVerdicts, batchEventName } from '@gx/schema';
 import { type Context, Contract } from 'fabric-contract-api';
 import { applyBatch } from '../domain/applyBatch.js';
 import { parseBatchCommands } from '../domain/parseBatchCommands.js';
@@ -22,6 +22,6 @@ export class BatchContract extends Contract {
     const applied = await applyBatch(state, commands, callerOf(ctx));
     ctx.stub.setEvent(batchEventName, Buffer.from(JSON.stringify(applied)));
     await state.flush();
-    return JSON.stringify(verdictsOf(applied));
+    return JSON.stringify(BatchVerdicts.parse(applied));
   }
 }
