@@ -53,10 +53,13 @@ function client(token?: string): Client {
 /** Follows a command to its end; resolves with every state received. */
 function followToEnd(c: Client, id: string) {
   const states: { status: string; errorMessage: string | null }[] = [];
-  let first!: () => void;
-  const firstArrived = new Promise<void>((resolve) => {
-    first = resolve;
-  });
+  const waiting: { count: number; resolve: () => void }[] = [];
+  /** Resolves once `count` states have arrived. */
+  const arrived = (count: number) =>
+    new Promise<void>((resolve) => {
+      if (states.length >= count) resolve();
+      else waiting.push({ count, resolve });
+    });
   const done = new Promise<typeof states>((resolve, reject) => {
     c.subscribe<{ commandStatus: (typeof states)[number] }>(
       {
@@ -66,14 +69,14 @@ function followToEnd(c: Client, id: string) {
       {
         next: (r) => {
           if (r.data) states.push(r.data.commandStatus);
-          first();
+          for (const w of waiting) if (states.length >= w.count) w.resolve();
         },
         error: reject,
         complete: () => resolve(states),
       },
     );
   });
-  return { firstArrived, done, states };
+  return { arrived, done };
 }
 
 async function payloadOf<T extends keyof typeof import('@gx/schema').commandPayloads>(id: string) {
@@ -191,9 +194,12 @@ describe('flows', () => {
     const input = registration({ firstName: 'Katherine', lastName: 'Johnson', country: 'US' });
     const receipt = await register(api, input);
     const followed = followToEnd(client(), receipt.commandId);
-    await followed.firstArrived;
+    await followed.arrived(1);
+    // Each change waits for the one before to arrive: changes that come fast may skip a state.
     await moveCommands(database, [receipt.commandId], 'SUBMITTED');
+    await followed.arrived(2);
     await moveCommands(database, [receipt.commandId], 'COMMITTED', { blockNumber: 3n });
+    await followed.arrived(3);
     await projectRegistration(database, receipt.commandId);
     expect((await followed.done).map((s) => s.status)).toEqual([
       'ACCEPTED',
@@ -249,7 +255,7 @@ describe('flows', () => {
       user,
     );
     const followSubmit = followToEnd(client(user.accessToken), submitted.commandId);
-    await followSubmit.firstArrived;
+    await followSubmit.arrived(1);
     await projectKyc(submitted.commandId, 5n);
     expect((await followSubmit.done).at(-1)?.status).toBe('PROJECTED');
 
@@ -379,7 +385,7 @@ describe('flows', () => {
       carol,
     );
     const followed = followToEnd(client(carol.accessToken), receipt.commandId);
-    await followed.firstArrived;
+    await followed.arrived(1);
     await moveCommands(database, [receipt.commandId], 'SUBMITTED');
     await moveCommands(database, [receipt.commandId], 'REJECTED', {
       errorCode: 'CHAINCODE_REJECTED',
