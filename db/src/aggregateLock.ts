@@ -23,15 +23,10 @@ export function aggregateLockStatement(connection: Sql, aggregateId: string): Pe
 }
 
 /**
- * The locks of several aggregates, taken in one order (their hashes) so two transactions taking
- * overlapping sets cannot wait on each other, as a subquery: its one row exists only once every
- * lock is held, so a statement that joins it draws no `seq` before. The keys go as one JSON
- * parameter: the statement is the same for any number of them.
+ * The lock keys of several aggregates, as the one JSON parameter `gx_insert_commands` (migration
+ * 0012) takes: it takes their locks in one order (the keys' hashes), so two transactions taking
+ * overlapping sets cannot wait on each other, before it draws any `seq`.
  */
-export function aggregateLocksHeld(connection: Sql, aggregateIds: readonly string[]): PendingQuery {
-  const keys = JSON.stringify([...new Set(aggregateIds)].map(lockKey));
-  return connection`(
-    select count(pg_advisory_xact_lock(h)) as held
-      from (select hashtextextended(k, 0) as h
-              from jsonb_array_elements_text(${keys}::text::jsonb) k order by h) keys)`;
+export function aggregateLockKeys(aggregateIds: readonly string[]): string {
+  return JSON.stringify([...new Set(aggregateIds)].map(lockKey));
 }

@@ -1,6 +1,6 @@
 export {
+  aggregateLockKeys,
   aggregateLockStatement,
-  aggregateLocksHeld,
   type DbTransaction,
   lockAggregate,
 } from './aggregateLock.js';

@@ -1,4 +1,4 @@
-import { aggregateLocksHeld, type Sql } from '@gx/db';
+import { aggregateLockKeys, type Sql } from '@gx/db';
 import type { Logger } from '@gx/runtime';
 import type { CommandPayload, CommandType } from '@gx/schema';
 import { safeError } from '../safeError.js';
@@ -133,36 +133,18 @@ export class CommandBatches {
   }
 
   /**
-   * The rows, in one statement that is its own transaction: one write to PostgreSQL and one answer.
-   * It joins the aggregates' locks (`aggregateLocksHeld`), so no `seq` is drawn before every lock is
-   * held, and a row built on its profile is checked then, by `gx_profile_names_now` (migration 0009):
-   * the statement's own snapshot was taken before it waited for the locks, and would miss what
-   * their holders committed meanwhile; the function takes one of its own. The rows go as one JSON
-   * parameter, so the statement is the same for any batch and prepared once per connection. Rows
-   * whose idempotency key was used before are skipped (`on conflict do nothing`).
+   * The rows, in one call that is its own transaction: one write to PostgreSQL and one answer.
+   * `gx_insert_commands` (migration 0012) takes the aggregates' locks, so no `seq` is drawn before
+   * every lock is held, then inserts in a statement of its own: its snapshot, taken after the locks,
+   * sees what their holders committed meanwhile, which a row built on its profile is checked against.
+   * The rows go as one JSON parameter (absent fields, `profileBuiltOn`, come as null), so the call is
+   * the same for any batch and prepared once per connection.
    */
   async #insertAll(rows: readonly CommandRow[]): Promise<Set<string>> {
-    // jsonb_to_recordset takes the rows' own field names; absent ones (profileBuiltOn) come as null
     const json = JSON.stringify(rows.map((row, ord) => ({ ...row, ord })));
-    const sql = this.#sql;
-    const inserted = await sql<{ id: string }[]>`
-      insert into commands (id, type, aggregate_id, touches, payload, requester_id, idempotency_key,
-                            fingerprint, correlation_id)
-      select id, type, "aggregateId", touches, payload, "requesterId", "idempotencyKey", fingerprint,
-             "correlationId"
-        from (select * from jsonb_to_recordset(${json}::text::jsonb)
-                as r(ord int, id uuid, type text, "aggregateId" uuid, touches uuid[], payload jsonb,
-                     "requesterId" uuid, "idempotencyKey" text, fingerprint text, "correlationId" text,
-                     "profileBuiltOn" jsonb)
-               order by ord) arrived
-        cross join ${aggregateLocksHeld(
-          sql,
-          rows.map((row) => row.aggregateId),
-        )} locks
-       where "profileBuiltOn" is null
-          or "profileBuiltOn" = gx_profile_names_now(arrived."aggregateId", locks.held)
-      on conflict (requester_id, idempotency_key) where idempotency_key is not null do nothing
-      returning id`;
+    const keys = aggregateLockKeys(rows.map((row) => row.aggregateId));
+    const inserted = await this.#sql<{ id: string }[]>`
+      select id from gx_insert_commands(${json}::text::jsonb, ${keys}::text::jsonb) as id`;
     return new Set(inserted.map((row) => row.id));
   }
 }

@@ -8,7 +8,7 @@ import type { ProfileFields } from './hmac.js';
  * commands awaiting projection (few: the projection lag). One lookup over all four statuses matches
  * no index, so it walked the whole command history backwards for a profile with nothing pending.
  * The statuses are literals, not parameters, so the partial index's predicate holds in a generic plan.
- * `gx_profile_names_now` (migration 0009), the group commit's check, runs the same two lookups.
+ * The group commit's check (`gx_insert_commands`, migration 0012) runs the same two lookups.
  */
 export function latestPendingUpdate(connection: Sql, profileId: string | PendingQuery): PendingQuery {
   return connection`(

@@ -139,6 +139,45 @@ describe('CommandBatches', () => {
     expect(await batches.insert(rebuilt)).toBe(true);
   });
 
+  it('checks each row built on a profile in a batch by itself: a stale one is skipped, the others written', async () => {
+    const names = { firstName: 'Ada', lastName: 'Lovelace', country: 'GB' };
+    const [projected, stale, pending] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const profileId of [projected, stale, pending]) {
+      await database.sql`
+        insert into user_profiles (id, wallet_id, email, first_name, last_name, country, account_type,
+                                   profile_hash, created_at, updated_at)
+        values (${profileId}, ${randomUUID()}, ${`${profileId}@example.com`}, 'Ada', 'Lovelace', 'GB',
+                'INDIVIDUAL', 'h', now(), now())`;
+    }
+    const update = (profileId: string, firstName: string, builtOn: CommandRow['profileBuiltOn']) => ({
+      ...transferRow(profileId),
+      type: 'UPDATE_PROFILE' as const,
+      touches: [],
+      payload: { profileId, ...names, firstName } as unknown as CommandRow['payload'],
+      profileBuiltOn: builtOn,
+    });
+    // updates on their way that the batch's rows do not know of (`stale`) or build on (`pending`)
+    for (const [profileId, firstName] of [
+      [stale, 'Countess'],
+      [pending, 'Augusta'],
+    ] as const) {
+      const earlier = update(profileId, firstName, undefined);
+      await database.sql`
+        insert into commands (id, type, aggregate_id, payload, correlation_id)
+        values (${earlier.id}, 'UPDATE_PROFILE', ${profileId}, ${JSON.stringify(earlier.payload)}::text::jsonb, 'earlier')`;
+    }
+    const rows = [
+      update(projected, 'Augusta', names),
+      update(stale, 'Augusta', names),
+      update(pending, 'Ada', { ...names, firstName: 'Augusta' }),
+    ];
+
+    expect(await Promise.all(rows.map((row) => batches.insert(row)))).toEqual([true, false, true]);
+    const written = await rowsOf(rows.map((row) => row.id));
+    expect(written.map((row) => row.id)).toEqual([rows[0]!.id, rows[2]!.id]);
+    expect(new Set(written.map((row) => row.tx)).size).toBe(1);
+  });
+
   it('skips a row whose key its sender used before, and writes the others', async () => {
     const sender = randomUUID();
     const key = `key-${randomUUID()}`;
