@@ -16,7 +16,9 @@
  *   `transfer`), rate and ratio to the ceiling with a closed loop on `--connections`: after an
  *   unmeasured warm-up of each, the closed loops take `--turns` turns each, in rotation, so that the
  *   machine's load drifts over all of them alike; then each one's latency at a fixed offered load
- *   (`--rate-share` of the rate just measured);
+ *   (`--rate-share` of the rate just measured), as the load generator saw it and as the api's own
+ *   histogram did (`http_request_duration_seconds`), and `{ __typename }` at `me`'s offered rate
+ *   as the floor of this machine under those latencies;
  * - `--subscriptions` WebSocket subscriptions, each following its own accepted command; blocks of
  *   `--block` of those commands projected, PROJECTED received − COMMIT sent;
  * - bcrypt alone (hashes/s at cost 12 on every core), then a `register` storm, and the ratio;
@@ -38,6 +40,7 @@ import { type HttpLoadOptions, type HttpLoadResult, runHttpLoad } from './lib/ht
 import { inFlight } from './lib/officialClient.js';
 import { numberOption } from './lib/options.js';
 import { type Figure, report } from './lib/report.js';
+import { latencyBetween, readGraphqlBuckets, type ServerLatency } from './lib/serverLatency.js';
 import { BenchStack, processCpuSeconds } from './lib/stack.js';
 import { round, summarize } from './lib/stats.js';
 import { type Follow, measureSubscriptionFanout } from './lib/subscriptionFanout.js';
@@ -193,18 +196,27 @@ try {
     load: loadText('typename', connections),
   });
 
+  /** A load offered at a fixed rate, alone: the latencies as sent and as the api saw them. */
+  const atFixedRate = async (
+    name: keyof typeof closedLoops,
+    rate: number,
+    label = `${name} at a fixed rate`,
+  ) => {
+    const before = await readGraphqlBuckets(api.port);
+    const offered = await measure(label, { connections, rate, request: closedLoops[name] });
+    const server = latencyBetween(before, await readGraphqlBuckets(api.port));
+    (details[label] as Record<string, unknown>).server = server;
+    return { offered, server };
+  };
   /** The closed loop's rate, then a fixed offered load (a share of that rate) for the latency. */
   const rateAndLatency = async (name: keyof typeof closedLoops) => {
     const rate = Math.max(1, Math.round(saturated[name].rate * rateShare));
-    const offered = await measure(`${name} at a fixed rate`, {
-      connections,
-      rate,
-      request: closedLoops[name],
-    });
-    return { saturated: saturated[name], offered, rate };
+    return { saturated: saturated[name], rate, ...(await atFixedRate(name, rate)) };
   };
+  const describeOffered = (r: { offered: HttpLoadResult; server: ServerLatency }) =>
+    `median ${ms(r.offered.latency.median)}, p99 ${ms(r.offered.latency.p99)} (the api's own: 99 % within ${ms(r.server.p99AtMostMs)}, ${round(r.server.within25ms * 100, 2)} % within 25 ms)`;
   const describeBoth = (r: Awaited<ReturnType<typeof rateAndLatency>>) =>
-    `${describeLoad(r.saturated)}, ${percent(r.saturated.rate, ceiling.rate)} of the ceiling; offered ${perSecond(r.rate)}: median ${ms(r.offered.latency.median)}, p99 ${ms(r.offered.latency.p99)}`;
+    `${describeLoad(r.saturated)}, ${percent(r.saturated.rate, ceiling.rate)} of the ceiling; offered ${perSecond(r.rate)}: ${describeOffered(r)}`;
   const offeredText = (name: string, r: Awaited<ReturnType<typeof rateAndLatency>>) =>
     `${loadText(name, connections)}; then ${perSecond(r.rate)} offered (${Math.round(rateShare * 100)} % of that rate, due on a schedule; ${loadAverageOf(`${name} at a fixed rate`)})`;
 
@@ -227,6 +239,14 @@ try {
       load: `${offeredText(name, result)}; ${userCount} users' tokens in turn`,
     });
   }
+  // What this machine gives a request that does nothing at the same offered rate, as the floor
+  // under the reads' latencies: the load generator shares the api's two cores.
+  const floor = await atFixedRate('typename', me.rate, '{ __typename } at the rate offered to me');
+  figures.push({
+    figure: 'floor: { __typename } at the rate offered to me',
+    value: describeOffered(floor),
+    load: `processes: api, PostgreSQL (idle), this load generator; ${perSecond(me.rate)} offered on ${connections} connections, due on a schedule, ${seconds} s (${loadAverageOf('{ __typename } at the rate offered to me')})`,
+  });
 
   const writes = await rateAndLatency('updateProfile');
   figures.push({
