@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { serviceNodeArgs } from '@gx/runtime';
 import type { ServiceSpec } from './supervisor.js';
 
 /** The services in start order; each runs from its TypeScript source under `pnpm dev`. */
@@ -12,7 +13,7 @@ export function devServices(root: string, env: NodeJS.ProcessEnv): ServiceSpec[]
     .map(({ name, entry }) => ({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', '--conditions=@gx/source', entry],
+      args: [...serviceNodeArgs(path.join(root, name)), '--import', 'tsx', '--conditions=@gx/source', entry],
       cwd: path.join(root, name),
       env,
     }));

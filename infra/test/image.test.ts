@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { serviceNodeArgs } from '@gx/runtime';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { objectsOf, renderOverlay } from './support/kustomize.js';
@@ -153,10 +154,12 @@ describe('container images', () => {
   });
 
   it.each(imageTargets().map((t) => [t.stage, t] as const))(
-    '%s: its command exists after the build',
+    '%s: its command exists after the build and runs with the Node.js options its package names',
     (_, target) => {
-      expect(target.command[0]).toBe('node');
-      built(path.join(workspaceDir, target.pkg.dir, target.command[1]!));
+      const [program, ...args] = target.command;
+      expect(program).toBe('node');
+      expect(args.slice(0, -1)).toEqual(serviceNodeArgs(path.join(workspaceDir, target.pkg.dir)));
+      built(path.join(workspaceDir, target.pkg.dir, args.at(-1)!));
     },
   );
 

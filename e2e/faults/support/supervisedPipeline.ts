@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type EmbeddedPostgres, freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
-import { createLogger, workspaceRoot } from '@gx/runtime';
+import { createLogger, serviceNodeArgs, workspaceRoot } from '@gx/runtime';
 import { type ServiceProcess, startService } from '@gx/runtime/testing';
 import { Supervisor } from '../../../scripts/supervisor.js';
 
@@ -239,6 +239,7 @@ export class SupervisedPipeline {
       name,
       command: process.execPath,
       args: [
+        ...serviceNodeArgs(path.join(workspaceRoot(), service)),
         '--import',
         'tsx',
         '--conditions=@gx/source',

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { serviceNodeArgs } from '../nodeArgs.js';
 import { workspaceRoot } from '../paths.js';
 
 /** A service as its own process, started from source as `pnpm dev` starts it (scripts/services.ts). */
@@ -32,7 +33,13 @@ export async function startService<T>(
   const root = workspaceRoot();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@gx/source', path.join(root, entry)],
+    [
+      ...serviceNodeArgs(path.join(root, service)),
+      '--import',
+      'tsx',
+      '--conditions=@gx/source',
+      path.join(root, entry),
+    ],
     {
       cwd: path.join(root, service),
       env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },

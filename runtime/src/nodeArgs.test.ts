@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serviceNodeArgs } from './nodeArgs.js';
+import { workspaceRoot } from './paths.js';
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function packageWith(manifest: object): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'gx-node-args-'));
+  folders.push(folder);
+  writeFileSync(path.join(folder, 'package.json'), JSON.stringify(manifest));
+  return folder;
+}
+
+describe('serviceNodeArgs', () => {
+  it("gives the api's larger young generation, and nothing for a service that names none", () => {
+    expect(serviceNodeArgs(path.join(workspaceRoot(), 'api'))).toEqual(['--max-semi-space-size=64']);
+    expect(serviceNodeArgs(path.join(workspaceRoot(), 'submitter'))).toEqual([]);
+  });
+
+  it('refuses what is not a list of options', () => {
+    for (const nodeArgs of ['--max-semi-space-size=64', ['dist/main.js'], [64]]) {
+      expect(() => serviceNodeArgs(packageWith({ gx: { nodeArgs } }))).toThrow(
+        /gx\.nodeArgs must be a list of --options/,
+      );
+    }
+  });
+});
