@@ -17,16 +17,16 @@ export interface ServerLatency {
 export type Buckets = Map<number, number>;
 
 const bucketLine = /^http_request_duration_seconds_bucket\{([^}]*)\}\s+(\S+)$/;
-const label = (labels: string, name: string) => new RegExp(`(?:^|,)${name}="([^"]*)"`).exec(labels)?.[1];
 
 /** The POST /graphql buckets of the api's metrics text. */
 export function graphqlBuckets(metricsText: string): Buckets {
   const buckets: Buckets = new Map();
   for (const line of metricsText.split('\n')) {
     const match = bucketLine.exec(line);
-    if (!match || label(match[1]!, 'method') !== 'POST' || label(match[1]!, 'route') !== '/graphql') continue;
-    const bound = label(match[1]!, 'le');
-    buckets.set(bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound), Number(match[2]));
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
+    if (labels.method !== 'POST' || labels.route !== '/graphql') continue;
+    buckets.set(labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(labels.le), Number(match[2]));
   }
   return buckets;
 }

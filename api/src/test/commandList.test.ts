@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { commandStatuses } from '@gx/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandPage } from '../services/commands.js';
+import { type ExplainRows, planNodes } from './helpers.js';
 
 let database: TestDatabase;
 /** Per status, its command ids, oldest first. */
@@ -36,12 +37,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface PlanNode {
-  'Actual Rows': number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
 /** Rows the page's plan read to find its own: the rows its scans returned or threw away. */
 async function rowsRead(status: (typeof commandStatuses)[number]): Promise<number> {
   const query = commandPage(database.db, { requesterId: null, status, beforeSeq: null, limit: 3 }).toSQL();
@@ -52,12 +47,12 @@ async function rowsRead(status: (typeof commandStatuses)[number]): Promise<numbe
     expect(query.params).toEqual([3]);
     await connection.unsafe(`prepare page (bigint) as ${query.sql}`).simple();
     const [row] = await connection
-      .unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>('explain (analyze, format json) execute page(3)')
+      .unsafe<ExplainRows>('explain (analyze, format json) execute page(3)')
       .simple();
-    const walk = (node: PlanNode): number =>
-      (node.Plans ? 0 : node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) +
-      (node.Plans ?? []).reduce((sum, child) => sum + walk(child), 0);
-    return walk(row!['QUERY PLAN'][0].Plan);
+    // the scans are the plan's leaves
+    return planNodes(row!['QUERY PLAN'][0].Plan)
+      .filter((node) => !node.Plans)
+      .reduce((sum, node) => sum + node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0), 0);
   } finally {
     await connection`deallocate all`;
     await connection`reset plan_cache_mode`;

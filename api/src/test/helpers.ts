@@ -239,3 +239,18 @@ export async function countRows(sqlClient: Sql, table: string): Promise<number> 
   const [row] = await sqlClient.unsafe(`select count(*)::int as n from ${table}`);
   return (row as unknown as { n: number }).n;
 }
+
+/** A node of `explain (analyze, format json)`'s plan, as far as counting rows goes. */
+export interface PlanNode {
+  'Actual Rows': number;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/** The rows of `explain (format json)`: one, holding the plan. */
+export type ExplainRows = { 'QUERY PLAN': [{ Plan: PlanNode }] }[];
+
+/** Every node of a plan, the root first. */
+export function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
+}

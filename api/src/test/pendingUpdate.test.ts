@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestPendingUpdate } from '../services/profileState.js';
+import { type ExplainRows, planNodes } from './helpers.js';
 
 let database: TestDatabase;
 
@@ -45,16 +46,12 @@ const latest = async (profileId: string) => {
 
 /** Rows the plan read and threw away, over every node. */
 async function rowsRemoved(profileId: string): Promise<number> {
-  const [row] = await database.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>`
+  const [row] = await database.sql<ExplainRows>`
     explain (analyze, format json) select ${latestPendingUpdate(database.sql, profileId)}`;
-  const walk = (node: PlanNode): number =>
-    (node['Rows Removed by Filter'] ?? 0) + (node.Plans ?? []).reduce((sum, child) => sum + walk(child), 0);
-  return walk(row!['QUERY PLAN'][0].Plan);
-}
-
-interface PlanNode {
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
+  return planNodes(row!['QUERY PLAN'][0].Plan).reduce(
+    (sum, node) => sum + (node['Rows Removed by Filter'] ?? 0),
+    0,
+  );
 }
 
 describe('the latest pending profile update', () => {
