@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { applySecurityHeaders, graphiqlCsp } from './securityHeaders.js';
 
 const defaultQuery = `# GX Gateway. Put "Authorization": "Bearer <access token>" in the Headers tab for your own data;
@@ -26,11 +25,16 @@ interface Page {
  * GraphiQL from local assets only (about 9 MB of HTML with everything inlined): rendered once,
  * gzipped once, and served with an ETag so browsers revalidate instead of downloading it again.
  * Subscriptions run over graphql-ws.
+ *
+ * The renderer is imported at the first request for the page: its bundle, held as JavaScript source
+ * and as a string, costs a process about 45 MiB of memory, which an api without GraphiQL (production's
+ * default) has no use for.
  */
 export class GraphiQLPage {
-  #page: Page | undefined;
+  #page: Promise<Page> | undefined;
 
-  #render(): Page {
+  async #render(): Promise<Page> {
+    const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
     const html = Buffer.from(
       renderGraphiQL({
         title: 'GX Gateway',
@@ -54,9 +58,12 @@ export class GraphiQLPage {
     return (request.headers.accept ?? '').includes('text/html');
   }
 
-  serve(request: IncomingMessage, res: ServerResponse): void {
-    this.#page ??= this.#render();
-    const page = this.#page;
+  async serve(request: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#page ??= this.#render().catch((error: unknown) => {
+      this.#page = undefined;
+      throw error;
+    });
+    const page = await this.#page;
     applySecurityHeaders(res, graphiqlCsp);
     res.setHeader('ETag', page.etag);
     res.setHeader('Cache-Control', 'private, max-age=300, must-revalidate');

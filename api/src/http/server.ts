@@ -82,7 +82,7 @@ export function createHttpHandler({ yoga, settings, metrics, health, logger }: H
     applySecurityHeaders(res);
     try {
       if (path === '/graphql') {
-        if (graphiql && GraphiQLPage.wanted(req)) return graphiql.serve(req, res);
+        if (graphiql && GraphiQLPage.wanted(req)) return await graphiql.serve(req, res);
         if (method === 'POST' && !jsonContentType.test(req.headers['content-type'] ?? '')) {
           return refuse(req, res, 415, 'POST /graphql takes Content-Type: application/json');
         }
