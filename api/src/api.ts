@@ -105,7 +105,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const listener = createListener(databaseUrl, { logger });
   const hub = new CommandStatusHub({
     listener,
-    read: (ids) => readCommands(database.db, ids),
+    read: (ids, known) => readCommands(database.db, ids, known),
     logger,
     pollMs: env.SUBSCRIPTION_POLL_MS,
     maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,

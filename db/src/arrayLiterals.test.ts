@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textArray, uuidArray } from './arrayLiterals.js';
+import { nameArray, textArray, uuidArray } from './arrayLiterals.js';
 import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
 let database: TestDatabase;
@@ -23,6 +23,16 @@ describe('array literals', () => {
     ];
     const [row] = await database.sql<{ values: string[] }[]>`select ${textArray(values)}::text[] as values`;
     expect(row!.values).toEqual(values);
+  });
+
+  it('nameArray reaches PostgreSQL as the same names, a null as NULL, and refuses anything else', async () => {
+    const names = ['ACCEPTED', null, 'DEAD'];
+    const [row] = await database.sql<{ same: boolean }[]>`
+      select ${nameArray(names)}::text[] is not distinct from array['ACCEPTED', null, 'DEAD'] as same`;
+    expect(row!.same).toBe(true);
+    expect(() => nameArray(['accepted'])).toThrow('not a status name');
+    expect(() => nameArray(['A,B'])).toThrow('not a status name');
+    expect(() => nameArray(['NULL'])).toThrow('not a status name');
   });
 
   it('uuidArray refuses anything but uuids', () => {

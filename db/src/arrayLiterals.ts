@@ -14,12 +14,14 @@ export function uuidArray(ids: readonly string[]): string {
   return `{${ids.join(',')}}`;
 }
 
-/** A text array literal of plain status names. */
-export function nameArray(names: readonly string[]): string {
+/** A text array literal of plain status names; a null is an SQL NULL (so no name may be `NULL`). */
+export function nameArray(names: readonly (string | null)[]): string {
   for (const name of names) {
-    if (!/^[A-Z_]+$/.test(name)) throw new Error(`not a status name: ${name}`);
+    if (name !== null && (!/^[A-Z_]+$/.test(name) || name === 'NULL')) {
+      throw new Error(`not a status name: ${name}`);
+    }
   }
-  return `{${names.join(',')}}`;
+  return `{${names.map((name) => name ?? 'NULL').join(',')}}`;
 }
 
 /** A text array literal of any strings, each quoted (and its quotes and backslashes escaped). */

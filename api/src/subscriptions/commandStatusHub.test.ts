@@ -127,6 +127,75 @@ describe('CommandStatusHub', () => {
     await hub.stop();
   });
 
+  it('re-reads in a safety-net pass only the commands whose status moved from what their watchers have', async () => {
+    const { listener, notify, gap } = fakeListener();
+    const ids: string[] = Array.from({ length: 4 }, () => randomUUID());
+    const statuses = new Map(ids.map((id) => [id, 'SUBMITTED']));
+    const reads: { ids: string[]; known: (string | null)[] | undefined; found: string[] }[] = [];
+    const hub = new CommandStatusHub({
+      listener,
+      read: async (part, known) => {
+        const found = part.filter((id, i) => !known || statuses.get(id) !== known[i]);
+        reads.push({ ids: [...part], known: known && [...known], found });
+        return found.map((id) => view(id, statuses.get(id)!));
+      },
+      logger: createLogger({ service: 'test', level: 'silent', format: 'json' }),
+      pollMs: 0,
+      maxSubscriptions: 10,
+      maxPerSubscriber: 10,
+    });
+    // two watchers of the first command: a read delivers to both, so they hold one status
+    const watches = [...ids, ids[0]!].map((id) => hub.watch(id, 'someone'));
+    for (const w of watches) expect((await w.updates.next()).value).toMatchObject({ status: 'SUBMITTED' });
+    // the first command moved on with its notice; the second's notice was lost
+    statuses.set(ids[0]!, 'COMMITTED');
+    statuses.set(ids[1]!, 'COMMITTED');
+    notify([ids[0]!]);
+    expect((await watches[0]!.updates.next()).value).toMatchObject({ status: 'COMMITTED' });
+    expect((await watches[4]!.updates.next()).value).toMatchObject({ status: 'COMMITTED' });
+    reads.length = 0;
+
+    gap();
+    expect((await watches[1]!.updates.next()).value).toMatchObject({ id: ids[1], status: 'COMMITTED' });
+    expect(reads).toEqual([
+      { ids, known: ['COMMITTED', 'SUBMITTED', 'SUBMITTED', 'SUBMITTED'], found: [ids[1]] },
+    ]);
+    await hub.stop();
+  });
+
+  it('gives a subscription that starts during a safety-net read its current state, not an end', async () => {
+    const { listener, gap } = fakeListener();
+    const id = randomUUID();
+    let held: Promise<void> = Promise.resolve();
+    let reading = 0;
+    const hub = new CommandStatusHub({
+      listener,
+      read: async (part, known) => {
+        reading++;
+        await held;
+        return part.filter((_, i) => known?.[i] !== 'COMMITTED').map((p) => view(p, 'COMMITTED'));
+      },
+      logger: createLogger({ service: 'test', level: 'silent', format: 'json' }),
+      pollMs: 0,
+      maxSubscriptions: 10,
+      maxPerSubscriber: 10,
+    });
+    const first = hub.watch(id, 'someone');
+    expect((await first.updates.next()).value).toMatchObject({ status: 'COMMITTED' });
+    let release!: () => void;
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
+    gap();
+    await vi.waitUntil(() => reading === 2);
+    // joins while the pass's read (which will find the command unchanged) is out
+    const second = hub.watch(id, 'someone');
+    release();
+    await expect(second.first).resolves.toMatchObject({ id, status: 'COMMITTED' });
+    expect((await second.updates.next()).value).toMatchObject({ id, status: 'COMMITTED' });
+    await hub.stop();
+  });
+
   it('keeps a new subscription waiting while the database is away, then sends its current state', async () => {
     const { listener } = fakeListener();
     const id = randomUUID();

@@ -59,6 +59,11 @@ class Watcher implements AsyncIterableIterator<CommandView> {
     this.#finish();
   }
 
+  /** The status last delivered; undefined until the first read. */
+  get status(): CommandStatus | undefined {
+    return this.#last;
+  }
+
   [Symbol.asyncIterator](): AsyncIterableIterator<CommandView> {
     return this;
   }
@@ -96,8 +101,11 @@ export interface CommandWatch {
 
 export interface CommandStatusHubOptions {
   listener: NotificationListener;
-  /** Reads commands by id, in one query. */
-  read: (ids: readonly string[]) => Promise<CommandView[]>;
+  /**
+   * Reads commands by id, in one query; with `known` (a status or null for each id), only those whose
+   * status is not that one.
+   */
+  read: (ids: readonly string[], known?: readonly (CommandStatus | null)[]) => Promise<CommandView[]>;
   logger: Logger;
   /** Re-read every watched command this often, the safety net for a lost notice; 0: never. */
   pollMs: number;
@@ -212,11 +220,12 @@ export class CommandStatusHub {
   async #drain(): Promise<void> {
     let failures = 0;
     while ((this.#dirty.size > 0 || this.#stale.size > 0) && !this.#stopped) {
-      const part = this.#takeChunk(this.#dirty.size > 0 ? this.#dirty : this.#stale);
+      const stale = this.#dirty.size === 0;
+      const part = this.#takeChunk(stale ? this.#stale : this.#dirty);
       if (part.length === 0) continue;
       let rows: CommandView[];
       try {
-        rows = await this.#options.read(part);
+        rows = await this.#options.read(part, stale ? part.map((id) => this.#knownStatus(id)) : undefined);
         failures = 0;
       } catch (error) {
         failures++;
@@ -233,10 +242,28 @@ export class CommandStatusHub {
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (let i = 0; i < part.length; i++) {
         const id = part[i]!;
-        for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher.deliver(byId.get(id) ?? null);
+        const view = byId.get(id) ?? null;
+        // a safety-net read leaves out what did not move: no news, even for a watcher that joined
+        // while it ran (that one is dirty, and its own read follows)
+        if (!view && stale) continue;
+        for (const watcher of [...(this.#watchers.get(id) ?? [])]) watcher.deliver(view);
         if ((i + 1) % deliverySlice === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     }
+  }
+
+  /**
+   * The status every watcher of a command has: the safety net reads the command only if it moved
+   * from there. Null (read it whatever it is) when one of them has had no state yet or they differ.
+   */
+  #knownStatus(id: string): CommandStatus | null {
+    let known: CommandStatus | null = null;
+    for (const watcher of this.#watchers.get(id) ?? []) {
+      const status = watcher.status;
+      if (status === undefined || (known !== null && status !== known)) return null;
+      known = status;
+    }
+    return known;
   }
 
   /** Up to one read's worth of still-watched ids out of `from`; a read serves both sets. */

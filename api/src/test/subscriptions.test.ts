@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningApi } from '../index.js';
+import { readCommands } from '../services/commands.js';
 import {
   type Account,
   dataOf,
@@ -229,6 +230,21 @@ describe('commandStatus', () => {
 
     expect(await endedWith(followed, 10_000)).toEqual({ kind: 'complete' });
     expect(followed.states.at(-1)).toBe('PROJECTED');
+  });
+
+  it("re-reads, in the safety net's read, only the commands whose status is not the one known", async () => {
+    const [moved, still, unknown] = [await update(alice), await update(alice), await update(alice)];
+    await moveCommands(database, [moved.commandId], 'SUBMITTED');
+    const ids = [moved.commandId, still.commandId, unknown.commandId];
+    const found = await readCommands(database.db, ids, ['ACCEPTED', 'ACCEPTED', null]);
+    expect(found.map((c) => [c.id, c.status]).sort()).toEqual(
+      [
+        [moved.commandId, 'SUBMITTED'],
+        [unknown.commandId, 'ACCEPTED'],
+      ].sort(),
+    );
+    expect(await readCommands(database.db, ids)).toHaveLength(3);
+    await expect(readCommands(database.db, ids, ['ACCEPTED'])).rejects.toThrow('a known status for each id');
   });
 
   it('is refused over HTTP: subscriptions are WebSocket only', async () => {
