@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { channels, connect, createListener, decodeCommandNotice } from '@gx/db';
 import { acceptCommands } from '@gx/db/testing';
 import { connectLedger, type Ledger, LedgerConflictError } from '@gx/fabric';
-import { createLogger } from '@gx/runtime';
+import { createLogger, sourceServiceArgs } from '@gx/runtime';
 import { type BatchCommand, type CommandPayload, toLedgerArgs } from '@gx/schema';
 import {
   mint,
@@ -104,10 +104,7 @@ async function profiledProjector() {
     [
       '--cpu-prof',
       `--cpu-prof-dir=${path.join(import.meta.dirname, 'results')}`,
-      '--import',
-      'tsx',
-      '--conditions=@gx/source',
-      path.join(import.meta.dirname, '..', 'projector', 'src', 'main.ts'),
+      ...sourceServiceArgs(path.join(import.meta.dirname, '..', 'projector')),
     ],
     {
       cwd: path.join(import.meta.dirname, '..', 'projector'),

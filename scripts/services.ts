@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { serviceNodeArgs } from '@gx/runtime';
+import { sourceServiceArgs } from '@gx/runtime';
 import type { ServiceSpec } from './supervisor.js';
 
 /** The services in start order; each runs from its TypeScript source under `pnpm dev`. */
@@ -13,7 +13,7 @@ export function devServices(root: string, env: NodeJS.ProcessEnv): ServiceSpec[]
     .map(({ name, entry }) => ({
       name,
       command: process.execPath,
-      args: [...serviceNodeArgs(path.join(root, name)), '--import', 'tsx', '--conditions=@gx/source', entry],
+      args: sourceServiceArgs(path.join(root, name), entry),
       cwd: path.join(root, name),
       env,
     }));

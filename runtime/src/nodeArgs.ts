@@ -16,3 +16,15 @@ export function serviceNodeArgs(serviceDir: string): string[] {
   }
   return args;
 }
+
+/**
+ * The arguments to `node` that run a service from its TypeScript source: its own options
+ * (`serviceNodeArgs`), then tsx and the workspace's source condition, then the entry (by default
+ * `<service>/src/main.ts`).
+ */
+export function sourceServiceArgs(
+  serviceDir: string,
+  entry = path.join(serviceDir, 'src', 'main.ts'),
+): string[] {
+  return [...serviceNodeArgs(serviceDir), '--import', 'tsx', '--conditions=@gx/source', entry];
+}

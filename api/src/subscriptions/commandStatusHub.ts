@@ -253,15 +253,15 @@ export class CommandStatusHub {
   }
 
   /**
-   * The status every watcher of a command has: the safety net reads the command only if it moved
-   * from there. Null (read it whatever it is) when one of them has had no state yet or they differ.
+   * The status a command's watchers have: every read of it is delivered to all of them, so they hold
+   * the same one, and the safety net reads the command only if it moved from there. Null (read it
+   * whatever it is) while one of them has had no state yet.
    */
   #knownStatus(id: string): CommandStatus | null {
     let known: CommandStatus | null = null;
     for (const watcher of this.#watchers.get(id) ?? []) {
-      const status = watcher.status;
-      if (status === undefined || (known !== null && status !== known)) return null;
-      known = status;
+      if (watcher.status === undefined) return null;
+      known = watcher.status;
     }
     return known;
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type EmbeddedPostgres, freePort, migrateDatabase, startEmbeddedPostgres } from '@gx/db';
-import { createLogger, serviceNodeArgs, workspaceRoot } from '@gx/runtime';
+import { createLogger, sourceServiceArgs, workspaceRoot } from '@gx/runtime';
 import { type ServiceProcess, startService } from '@gx/runtime/testing';
 import { Supervisor } from '../../../scripts/supervisor.js';
 
@@ -238,13 +238,7 @@ export class SupervisedPipeline {
     this.#supervisor.start({
       name,
       command: process.execPath,
-      args: [
-        ...serviceNodeArgs(path.join(workspaceRoot(), service)),
-        '--import',
-        'tsx',
-        '--conditions=@gx/source',
-        path.join(workspaceRoot(), service, 'src', 'main.ts'),
-      ],
+      args: sourceServiceArgs(path.join(workspaceRoot(), service)),
       cwd: path.join(workspaceRoot(), service),
       env: { ...this.#env(name), LOG_FORMAT: 'json', LOG_LEVEL: 'info', FORCE_COLOR: '0' },
     });

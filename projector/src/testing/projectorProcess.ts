@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { sourceServiceArgs } from '@gx/runtime';
 
 const projectorRoot = path.resolve(import.meta.dirname, '..', '..');
-const mainPath = path.join(projectorRoot, 'src', 'main.ts');
 
 export interface LogLine {
   level: number;
@@ -30,7 +30,7 @@ export class ProjectorProcess {
   #waiters = new Set<() => void>();
 
   constructor(options: ProjectorProcessOptions) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@gx/source', mainPath], {
+    this.child = spawn(process.execPath, sourceServiceArgs(projectorRoot), {
       cwd: projectorRoot,
       env: {
         ...process.env,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { serviceNodeArgs } from '../nodeArgs.js';
+import { sourceServiceArgs } from '../nodeArgs.js';
 import { workspaceRoot } from '../paths.js';
 
 /** A service as its own process, started from source as `pnpm dev` starts it (scripts/services.ts). */
@@ -31,21 +31,11 @@ export async function startService<T>(
   entry = path.join(service, 'src', 'main.ts'),
 ): Promise<{ process: ServiceProcess; value: T }> {
   const root = workspaceRoot();
-  const child = spawn(
-    process.execPath,
-    [
-      ...serviceNodeArgs(path.join(root, service)),
-      '--import',
-      'tsx',
-      '--conditions=@gx/source',
-      path.join(root, entry),
-    ],
-    {
-      cwd: path.join(root, service),
-      env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, sourceServiceArgs(path.join(root, service), path.join(root, entry)), {
+    cwd: path.join(root, service),
+    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const alive = () => child.exitCode === null && child.signalCode === null;
