@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { type Agent, request } from 'node:http';
+import { KeepAliveConnection, requestText } from './keepAliveConnection.js';
 import { type Summary, summarize } from './stats.js';
 
 export interface HttpLoadOptions {
@@ -41,12 +42,12 @@ export interface HttpLoadResult {
 const graphqlOk = (status: number, body: string) => status === 200 && !body.includes('"errors"');
 
 /**
- * A small closed-loop (or, with `rate`, scheduled) HTTP load generator over keep-alive sockets, as
- * autocannon does it: no dependency, one process (run it in a process other than the server's).
+ * A small closed-loop (or, with `rate`, scheduled) HTTP load generator over keep-alive sockets
+ * (`KeepAliveConnection`), as autocannon does it: no dependency, one process (run it in a process
+ * other than the server's).
  */
 export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadResult> {
   const target = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const ok = options.ok ?? graphqlOk;
   const started = performance.now();
   const measureFrom = started + options.warmupMs;
@@ -58,14 +59,23 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
   let firstFailure: string | undefined;
   let next = 0;
 
-  const send = (i: number) => {
+  const send = (i: number, connection: KeepAliveConnection) => {
     const { body, headers } = options.request(i);
-    return postJson(agent, target, body, headers);
+    return connection.send(requestText(target, body, headers ?? {}));
   };
 
   const stopped = () => performance.now() >= end;
 
-  async function connection(): Promise<void> {
+  async function loop(): Promise<void> {
+    const connection = new KeepAliveConnection(target);
+    try {
+      await requests(connection);
+    } finally {
+      connection.close();
+    }
+  }
+
+  async function requests(connection: KeepAliveConnection): Promise<void> {
     while (!stopped()) {
       const i = next++;
       let due = performance.now();
@@ -77,7 +87,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
       }
       let answer: { status: number; body: string };
       try {
-        answer = await send(i);
+        answer = await send(i, connection);
       } catch (error) {
         answer = { status: 0, body: (error as Error).message };
       }
@@ -95,8 +105,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
     }
   }
 
-  await Promise.all(Array.from({ length: options.connections }, connection));
-  agent.destroy();
+  await Promise.all(Array.from({ length: options.connections }, loop));
   const seconds = options.durationMs / 1_000;
   return {
     answered,
