@@ -20,7 +20,8 @@
  *   histogram did (`http_request_duration_seconds`), and `{ __typename }` at `me`'s offered rate
  *   as the floor of this machine under those latencies;
  * - `--subscriptions` WebSocket subscriptions, each following its own accepted command; blocks of
- *   `--block` of those commands projected, PROJECTED received − COMMIT sent;
+ *   `--block` of those commands projected, PROJECTED received − COMMIT sent (and − COMMIT
+ *   returned, without PostgreSQL's commit time);
  * - bcrypt alone (hashes/s at cost 12 on every core), then a `register` storm, and the ratio;
  * - with hashing capped to one thread (PASSWORD_HASH_CONCURRENCY=1), `me` at a fixed rate alone and
  *   during a register storm.
@@ -312,7 +313,7 @@ try {
   };
   figures.push({
     figure: `${fanout.perBlock.length} blocks of ${blockSize} commands: PROJECTED after COMMIT`,
-    value: `median ${ms(fanout.latency.median)}, p99 ${ms(fanout.latency.p99)} (n ${fanout.latency.count}${fanout.errors ? `, ${fanout.errors} errors` : ''})`,
+    value: `median ${ms(fanout.latency.median)}, p99 ${ms(fanout.latency.p99)} (n ${fanout.latency.count}${fanout.errors ? `, ${fanout.errors} errors` : ''}); the COMMITs took ${ms(fanout.commit.median)} (median), ${ms(fanout.commit.p99)} (longest); after the COMMIT returned: p99 ${ms(fanout.afterCommitted.p99)}`,
     target: 'p99 < 100 ms',
     load: `processes: api (holding ${fanout.subscriptions} subscriptions on ${fanout.sockets} WebSockets, set up in ${round(fanout.establishSeconds, 1)} s; RSS then ${Math.round(fanout.serverRssMiB)} MiB), PostgreSQL, this process (the WebSocket clients, and the projector's own transaction, projectEvents, for each block: no projector, submitter or devnet process) (load average ${round(loadBefore, 1)}–${round(loadavg()[0]!, 1)})`,
   });

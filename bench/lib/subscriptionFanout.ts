@@ -41,6 +41,11 @@ export interface FanoutResult {
   /** PROJECTED received − COMMIT sent, in ms, over every projected command of every block. */
   latency: Summary;
   perBlock: Summary[];
+  /**
+   * PROJECTED received − COMMIT acknowledged (0 for a message that came first): the api's part
+   * alone, without the time PostgreSQL took to commit.
+   */
+  afterCommitted: Summary;
   /** COMMIT sent → acknowledged, per block, in ms. */
   commit: Summary;
   errors: number;
@@ -93,6 +98,7 @@ export async function measureSubscriptionFanout(options: FanoutOptions): Promise
     const serverRssMiB = processRssMiB(options.serverPid);
 
     const latencies: number[] = [];
+    const afterCommitted: number[] = [];
     const perBlock: Summary[] = [];
     const commits: number[] = [];
     for (let b = 0; b < options.blocks; b++) {
@@ -105,6 +111,7 @@ export async function measureSubscriptionFanout(options: FanoutOptions): Promise
       await until(() => ids.every((id) => projectedAt.has(id)), options.timeoutMs, `block ${b} PROJECTED`);
       const times = ids.map((id) => projectedAt.get(id)! - block.commitSentAt);
       latencies.push(...times);
+      afterCommitted.push(...ids.map((id) => Math.max(0, projectedAt.get(id)! - block.committedAt)));
       perBlock.push(summarize(times));
       await sleep(200);
     }
@@ -115,6 +122,7 @@ export async function measureSubscriptionFanout(options: FanoutOptions): Promise
       serverRssMiB,
       latency: summarize(latencies),
       perBlock,
+      afterCommitted: summarize(afterCommitted),
       commit: summarize(commits),
       errors,
       ...(firstError ? { firstError } : {}),
