@@ -46,6 +46,10 @@ describe('KeepAliveConnection against node:http', () => {
       });
       req.on('end', () => {
         seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        if (body === 'drop') {
+          req.socket.destroy();
+          return;
+        }
         if (body === 'close') res.setHeader('Connection', 'close');
         if (body === 'chunked') {
           res.write('{"part":1,');
@@ -89,12 +93,17 @@ describe('KeepAliveConnection against node:http', () => {
     });
   });
 
-  it('refuses a second request while one is in flight, and fails the one in flight when the server goes', async () => {
+  it('refuses a second request while one is in flight, fails one whose connection drops, then reconnects', async () => {
     const connection = new KeepAliveConnection(url);
     const inFlight = connection.send(requestText(url, '{}', {}));
     await expect(connection.send(requestText(url, '{}', {}))).rejects.toThrow('already in flight');
     await inFlight;
+    await expect(connection.send(requestText(url, 'drop', {}))).rejects.toThrow(
+      /connection closed|ECONNRESET/,
+    );
+    expect(JSON.parse((await connection.send(requestText(url, 'again', {}))).body).echo).toBe('again');
 
+    // nothing listens on port 1: the connection is refused
     const gone = new KeepAliveConnection(new URL('http://127.0.0.1:1/graphql'));
     await expect(gone.send(requestText(url, '{}', {}))).rejects.toThrow();
     gone.close();

@@ -15,9 +15,9 @@ const headEnd = Buffer.from('\r\n\r\n');
 /**
  * One keep-alive HTTP/1.1 connection with one request in flight, written as one string and read by
  * `Content-Length` (or chunks), as autocannon does it. The load generator shares the machine with the
- * server: node:http's client cost it about 100 µs of CPU per request here, as much as a third of what
- * the api spends on a trivial query, and that CPU came out of the cores PostgreSQL and the api's
- * garbage collector need.
+ * server: node:http's client cost it 91–140 µs of CPU per request here, about two thirds of what the
+ * api spends on a trivial query, and that CPU came out of the cores PostgreSQL and the api's garbage
+ * collector need (this client: 22–52 µs).
  */
 export class KeepAliveConnection {
   readonly #host: string;
