@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError } from '@gx/runtime';
+import { ConfigError, sourceServiceArgs } from '@gx/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseApiConfig, parseDuration } from './config.js';
 import { resolveSettings } from './settings.js';
@@ -123,14 +123,13 @@ describe('api configuration', () => {
   });
 
   it('stops main with one line on stderr and exit code 78', async () => {
-    const main = path.join(import.meta.dirname, 'main.ts');
     const {
       JWT_SECRET: _secret,
       JWT_PRIVATE_KEY: _private,
       JWT_PUBLIC_KEY: _public,
       ...inherited
     } = process.env;
-    const failure = await run('npx', ['tsx', '--conditions=@gx/source', main], {
+    const failure = await run(process.execPath, sourceServiceArgs(path.resolve(import.meta.dirname, '..')), {
       env: { ...inherited, NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/gx' },
     }).catch((error: { code: number; stderr: string; stdout: string }) => error);
     expect(failure).toMatchObject({ code: 78, stdout: '' });

@@ -1,5 +1,5 @@
 import { type Agent, request } from 'node:http';
-import { KeepAliveConnection, requestText } from './keepAliveConnection.js';
+import { type Answer, graphqlPostHeaders, KeepAliveConnection, requestText } from './keepAliveConnection.js';
 import { type Summary, summarize } from './stats.js';
 
 export interface HttpLoadOptions {
@@ -59,11 +59,6 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
   let firstFailure: string | undefined;
   let next = 0;
 
-  const send = (i: number, connection: KeepAliveConnection) => {
-    const { body, headers } = options.request(i);
-    return connection.send(requestText(target, body, headers ?? {}));
-  };
-
   const stopped = () => performance.now() >= end;
 
   async function loop(): Promise<void> {
@@ -85,9 +80,10 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (stopped()) return;
       }
-      let answer: { status: number; body: string };
+      const { body, headers } = options.request(i);
+      let answer: Answer;
       try {
-        answer = await send(i, connection);
+        answer = await connection.send(requestText(target, body, headers));
       } catch (error) {
         answer = { status: 0, body: (error as Error).message };
       }
@@ -125,7 +121,7 @@ export function postJson(
   target: URL,
   body: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -134,12 +130,7 @@ export function postJson(
         port: target.port,
         path: target.pathname,
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          'content-length': Buffer.byteLength(body),
-          ...headers,
-        },
+        headers: graphqlPostHeaders(body, headers),
       },
       (res) => {
         const chunks: Buffer[] = [];

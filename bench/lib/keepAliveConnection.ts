@@ -77,10 +77,21 @@ export class KeepAliveConnection {
   }
 }
 
-/** An HTTP/1.1 request as one string: head and body. */
-export function requestText(url: URL, body: string, headers: Record<string, string>): string {
-  let head = `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nAccept: application/graphql-response+json, application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
-  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+/** The headers of a GraphQL POST with a JSON body; `extra` (a token) added, or replacing one. */
+export function graphqlPostHeaders(body: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...extra,
+  };
+}
+
+/** A GraphQL POST as one HTTP/1.1 string: head and body. */
+export function requestText(url: URL, body: string, headers: Record<string, string> = {}): string {
+  let head = `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  for (const [name, value] of Object.entries(graphqlPostHeaders(body, headers)))
+    head += `${name}: ${value}\r\n`;
   return `${head}\r\n${body}`;
 }
 

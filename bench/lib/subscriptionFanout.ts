@@ -107,11 +107,12 @@ export async function measureSubscriptionFanout(options: FanoutOptions): Promise
         .map((f) => f.commandId);
       if (ids.length === 0) break;
       const block = await projectBlock(options.db, ids, options.logger);
-      commits.push(block.committedAt - block.commitSentAt);
+      const commit = block.committedAt - block.commitSentAt;
+      commits.push(commit);
       await until(() => ids.every((id) => projectedAt.has(id)), options.timeoutMs, `block ${b} PROJECTED`);
       const times = ids.map((id) => projectedAt.get(id)! - block.commitSentAt);
       latencies.push(...times);
-      afterCommitted.push(...ids.map((id) => Math.max(0, projectedAt.get(id)! - block.committedAt)));
+      afterCommitted.push(...times.map((time) => Math.max(0, time - commit)));
       perBlock.push(summarize(times));
       await sleep(200);
     }

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@gx/db/testing';
 import type { Ledger } from '@gx/fabric';
 import { DevnetFixture } from '@gx/fabric/testing';
+import { sourceServiceArgs } from '@gx/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectorProcess, runWorkload, until } from './testing/index.js';
 
@@ -30,15 +31,19 @@ afterAll(async () => {
 
 /** A CLI as `pnpm --filter @gx/projector <script>` runs it (tsx with the source condition). */
 const cli = (script: string, ...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', '--conditions=@gx/source', `src/cli/${script}.ts`, ...args], {
-    cwd: projectorRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      FABRIC_CONNECTION_DIR: fixture.connectionDir,
-      LOG_FORMAT: 'json',
+  run(
+    process.execPath,
+    [...sourceServiceArgs(projectorRoot, path.join('src', 'cli', `${script}.ts`)), ...args],
+    {
+      cwd: projectorRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        FABRIC_CONNECTION_DIR: fixture.connectionDir,
+        LOG_FORMAT: 'json',
+      },
     },
-  });
+  );
 
 describe('command line', () => {
   it('status prints checkpoint, height, lag and leader; rebuild prints progress and the comparison', async () => {
